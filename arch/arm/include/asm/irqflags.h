@@ -1,0 +1,31 @@
+/*
+ * asm/irqflags.h - masking IRQs on this CPU (CPSR.I), Linux's local_irq_* API.
+ */
+#ifndef _ASM_IRQFLAGS_H
+#define _ASM_IRQFLAGS_H
+
+static inline unsigned long arch_local_irq_save(void)
+{
+	unsigned long flags;
+	__asm__ __volatile__("mrs %0, cpsr\n\tcpsid i" : "=r"(flags) : : "memory", "cc");
+	return flags;
+}
+
+static inline void arch_local_irq_restore(unsigned long flags)
+{
+	__asm__ __volatile__("msr cpsr_c, %0" : : "r"(flags) : "memory", "cc");
+}
+
+#define local_irq_enable() __asm__ __volatile__("cpsie i" ::: "memory", "cc")
+#define local_irq_disable() __asm__ __volatile__("cpsid i" ::: "memory", "cc")
+#define local_irq_save(flags) ((flags) = arch_local_irq_save())
+#define local_irq_restore(flags) arch_local_irq_restore(flags)
+
+static inline bool irqs_disabled(void)
+{
+	unsigned long flags;
+	__asm__ __volatile__("mrs %0, cpsr" : "=r"(flags));
+	return flags & 0x80;
+}
+
+#endif

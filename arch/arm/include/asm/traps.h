@@ -1,0 +1,22 @@
+/*
+ * asm/traps.h - exception handling entry points and the shell's oops recovery hook.
+ */
+#ifndef _ASM_TRAPS_H
+#define _ASM_TRAPS_H
+
+#include <setjmp.h>
+#include <linux/init.h>
+#include <linux/types.h>
+#include <asm/ptrace.h>
+#include <asm/smp.h>
+#include <pimm/vsprintf.h>
+
+/* Set by the shell while a command runs on this CPU: an oops then longjmps here. */
+extern jmp_buf *oops_recovery[CONFIG_NR_CPUS];
+
+const char *fsr_name(u32 fsr, bool prefetch);
+void show_regs(const struct pt_regs *regs);
+void die(const char *str, struct pt_regs *regs, u32 err);
+void early_trap_init(void);
+
+#endif

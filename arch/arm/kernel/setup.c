@@ -1,0 +1,124 @@
+/*
+ * setup.c - setup_arch: the architecture's part of boot, the first thing start_kernel calls.
+ *
+ *   setup_arch
+ *     setup_processor           CPU: ARMv7 Processor [410fc075] ..., per-mode exception stacks
+ *     bcm2836_map_io            static device mapping (console, interrupt controller, timers)
+ *     setup_machine_fdt         check the DTB, "Machine model", /chosen, /memory -> memblock
+ *     parse_early_param         mem=, cma=, vmalloc=, initrd=, memblock=debug, loglevel=...
+ *     adjust_lowmem_bounds      where lowmem ends (vmalloc=), highmem or "Ignoring RAM"
+ *     arm_memblock_init         reserve kernel, initrd, page table, reserved-memory, CMA
+ *     adjust_lowmem_bounds      again, after the reservations
+ */
+#include <string.h>
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/printk.h>
+#include <asm/cp15.h>
+#include <asm/io.h>
+#include <asm/mach.h>
+#include <asm/memory.h>
+#include <asm/ptrace.h>
+#include <asm/setup.h>
+#include <asm/smp.h>
+#include <asm/traps.h>
+
+extern u32 __atags_pointer, __machine_arch_type, __boot_cpu_mode, __image_load_addr;
+
+/* The exception modes' tiny stacks (r0, lr, spsr while switching to SVC), per CPU. */
+struct stack {
+	u32 irq[3];
+	u32 abt[3];
+	u32 und[3];
+	u32 fiq[3];
+} __aligned(8);
+static struct stack stacks[CONFIG_NR_CPUS];
+
+static char cmd_line[COMMAND_LINE_SIZE];
+
+/* Give this CPU's IRQ, ABT, UND and FIQ modes their stacks (Linux's cpu_init). */
+void cpu_init(void)
+{
+	struct stack *stk = &stacks[smp_processor_id()];
+
+	__asm__ __volatile__("msr cpsr_c, %1\n\tmov sp, %0\n\t"
+			     "msr cpsr_c, %2\n\tmov sp, %3\n\t"
+			     "msr cpsr_c, %4\n\tmov sp, %5\n\t"
+			     "msr cpsr_c, %6\n\tmov sp, %7\n\t"
+			     "msr cpsr_c, %8"
+			     :
+			     : "r"(stk->irq), "I"(IRQ_MODE | PSR_I_BIT | PSR_F_BIT), "I"(ABT_MODE | PSR_I_BIT | PSR_F_BIT),
+			       "r"(stk->abt), "I"(UND_MODE | PSR_I_BIT | PSR_F_BIT), "r"(stk->und),
+			       "I"(FIQ_MODE | PSR_I_BIT | PSR_F_BIT), "r"(stk->fiq),
+			       "I"(SVC_MODE | PSR_I_BIT | PSR_F_BIT)
+			     : "r14", "memory");
+}
+
+/* Linux's cacheid_init + the CPU: lines. */
+static void __init cacheid_print(void)
+{
+	u32 ctr = __read_cp15(0, c0, c0, 1);
+	unsigned int l1ip = (ctr >> 14) & 3;
+	const char *icache = "VIPT nonaliasing";
+
+	if (l1ip == 1) {
+		icache = "VIVT ASID tagged";
+	} else if (l1ip == 3) {
+		icache = "PIPT";
+	} else {
+		u32 ccsidr;
+
+		__write_cp15(1, 2, c0, c0, 0); /* CSSELR: L1 instruction cache */
+		isb();
+		ccsidr = __read_cp15(1, c0, c0, 0);
+		if ((((ccsidr >> 13) & 0x7fff) + 1) * (16u << (ccsidr & 7)) > PAGE_SIZE)
+			icache = "VIPT aliasing";
+	}
+	pr_info("CPU: PIPT / VIPT nonaliasing data cache, %s instruction cache\n", icache);
+}
+
+static void __init setup_processor(void)
+{
+	u32 midr = read_midr();
+
+	cpu_init();
+	pr_info("CPU: ARMv7 Processor [%08x] revision %d (ARMv7), cr=%08x\n", midr, midr & 15,
+		get_cr());
+	cacheid_print();
+}
+
+void __init setup_arch(char **cmdline_p)
+{
+	setup_processor();
+	bcm2836_map_io();
+	pl011_init();
+	early_trap_init();
+	if (__image_load_addr != KERNEL_PHYS_START)
+		pr_info("Boot: image loaded at 0x%08x, moved to 0x%08x\n", __image_load_addr,
+			KERNEL_PHYS_START);
+
+	setup_machine_fdt((void *)(FDT_FIXED_BASE + (__atags_pointer % SZ_1M)), __atags_pointer);
+	strlcpy(cmd_line, boot_command_line, COMMAND_LINE_SIZE);
+	*cmdline_p = cmd_line;
+
+	parse_early_param();
+	adjust_lowmem_bounds();
+	arm_memblock_init();
+	adjust_lowmem_bounds();
+}
+
+/* Linux's hyp_mode_check: how CPUs arrived. */
+void __init hyp_mode_check(void)
+{
+	if (__boot_cpu_mode == HYP_MODE) {
+		pr_info("CPU: All CPU(s) started in HYP mode.\n");
+		pr_info("CPU: Virtualization extensions available.\n");
+	} else {
+		pr_info("CPU: All CPU(s) started in SVC mode.\n");
+	}
+}
+
+u32 boot_cpu_mode(void)
+{
+	return __boot_cpu_mode;
+}

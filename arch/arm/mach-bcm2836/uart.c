@@ -1,0 +1,133 @@
+/*
+ * uart.c - the PL011 UART0 console (PA 0x3f201000): polled output, interrupt-driven input
+ * into a ring buffer that the shell reads.
+ *
+ * On QEMU the UART works without set-up; on a real Pi 2 the pins and baud rate must be set
+ * (GPIO14/15 to ALT0, 115200 8N1 from the 48 MHz UART clock), which pl011_init does.
+ */
+#include <linux/kernel.h>
+#include <asm/io.h>
+#include <asm/mach.h>
+
+#define UART_BASE IO_ADDRESS(0x3f201000)
+#define UART_DR 0x00
+#define UART_FR 0x18
+#define UART_IBRD 0x24
+#define UART_FBRD 0x28
+#define UART_LCRH 0x2c
+#define UART_CR 0x30
+#define UART_IMSC 0x38
+#define UART_ICR 0x44
+#define UART_FR_RXFE (1 << 4) /* receive FIFO empty */
+#define UART_FR_TXFF (1 << 5) /* transmit FIFO full */
+#define UART_FR_BUSY (1 << 3)
+#define UART_LCRH_WLEN8_FEN 0x70 /* 8 bits, FIFOs on */
+#define UART_CR_EN_TX_RX 0x301   /* UARTEN | TXE | RXE */
+#define UART_INT_RX (1 << 4)
+#define UART_INT_RT (1 << 6)
+
+#define GPIO_BASE IO_ADDRESS(0x3f200000)
+#define GPFSEL1 0x04
+#define GPPUD 0x94
+#define GPPUDCLK0 0x98
+
+#define RX_RING 1024 /* power of two */
+static char rx_ring[RX_RING];
+static volatile unsigned int rx_head, rx_tail; /* head: written by the IRQ, tail: by readers */
+
+static void delay_cycles(int n)
+{
+	while (n-- > 0)
+		__asm__ __volatile__("nop");
+}
+
+static void pl011_rx_drain(void);
+
+/*
+ * Real hardware: GPIO14/15 to ALT0, no pulls, 115200 baud. Harmless on QEMU. Bytes already
+ * received (typed or piped before boot got here) are kept: reprogramming flushes the FIFO.
+ */
+void pl011_init(void)
+{
+	u32 sel;
+
+	while (readl(UART_BASE + UART_FR) & UART_FR_BUSY)
+		;
+	pl011_rx_drain();
+	writel(0, UART_BASE + UART_CR);
+	sel = readl(GPIO_BASE + GPFSEL1);
+	sel &= ~((7 << 12) | (7 << 15));
+	sel |= (4 << 12) | (4 << 15); /* ALT0 for GPIO14 (TXD0) and GPIO15 (RXD0) */
+	writel(sel, GPIO_BASE + GPFSEL1);
+	writel(0, GPIO_BASE + GPPUD);
+	delay_cycles(150);
+	writel((1 << 14) | (1 << 15), GPIO_BASE + GPPUDCLK0);
+	delay_cycles(150);
+	writel(0, GPIO_BASE + GPPUDCLK0);
+	writel(0x7ff, UART_BASE + UART_ICR);
+	writel(26, UART_BASE + UART_IBRD); /* 48 MHz / (16 * 115200) = 26.04 */
+	writel(3, UART_BASE + UART_FBRD);
+	writel(UART_LCRH_WLEN8_FEN, UART_BASE + UART_LCRH);
+	writel(UART_CR_EN_TX_RX, UART_BASE + UART_CR);
+}
+
+void pl011_putc(char c)
+{
+	while (readl_relaxed(UART_BASE + UART_FR) & UART_FR_TXFF)
+		;
+	writel_relaxed((u8)c, UART_BASE + UART_DR);
+}
+
+/* Write n bytes, turning "\n" into "\r\n" for terminals. */
+void pl011_write(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			pl011_putc('\r');
+		pl011_putc(s[i]);
+	}
+}
+
+/* Drain the receive FIFO into the ring (IRQ context, or polled before IRQs are on). */
+static void pl011_rx_drain(void)
+{
+	while (!(readl_relaxed(UART_BASE + UART_FR) & UART_FR_RXFE)) {
+		char c = (char)readl_relaxed(UART_BASE + UART_DR);
+
+		if (rx_head - rx_tail < RX_RING) {
+			rx_ring[rx_head % RX_RING] = c;
+			dmb();
+			rx_head++;
+		}
+	}
+}
+
+void pl011_handle_irq(void)
+{
+	pl011_rx_drain();
+	writel_relaxed(UART_INT_RX | UART_INT_RT, UART_BASE + UART_ICR);
+}
+
+void pl011_enable_rx_irq(void)
+{
+	writel(UART_INT_RX | UART_INT_RT, UART_BASE + UART_IMSC);
+}
+
+/* Next received byte, or -1 if none is waiting. */
+int pl011_getc(void)
+{
+	int c;
+
+	if (rx_tail == rx_head)
+		return -1;
+	c = (unsigned char)rx_ring[rx_tail % RX_RING];
+	dmb();
+	rx_tail++;
+	return c;
+}
+
+/* How many received bytes wait in the ring. */
+unsigned int pl011_getc_pending(void)
+{
+	return rx_head - rx_tail;
+}

@@ -1,0 +1,161 @@
+/*
+ * memblock.h - the boot-time memory manager (kernel/mm/memblock.c), Linux 6.1's API.
+ *
+ * memblock knows two lists of physical ranges, kept sorted and merged:
+ *
+ *   memblock.memory    what RAM exists (from the device tree's /memory nodes)
+ *   memblock.reserved  what of it is taken (kernel, page tables, DTB, initrd, CMA, ...)
+ *
+ *   memory:   [=================================== bank 0 ===================================]
+ *   reserved:     [pgd][ kernel ]            [DTB]                 [ CMA ][ mem_map ]
+ *   free:     [..]           [...............]   [.................]              [........]
+ *
+ * It lives from setup_arch until the buddy allocator takes over (memblock_free_all), and, as
+ * on ARM (ARCH_KEEP_MEMBLOCK), stays readable afterwards for the shell.
+ */
+#ifndef _LINUX_MEMBLOCK_H
+#define _LINUX_MEMBLOCK_H
+
+#include <limits.h> /* ULLONG_MAX, the iterators' end marker */
+#include <linux/types.h>
+
+#define INIT_MEMBLOCK_REGIONS 128
+#define INIT_MEMBLOCK_RESERVED_REGIONS INIT_MEMBLOCK_REGIONS
+
+enum memblock_flags {
+	MEMBLOCK_NONE = 0x0,           /* no special request */
+	MEMBLOCK_HOTPLUG = 0x1,        /* hotpluggable region */
+	MEMBLOCK_MIRROR = 0x2,         /* mirrored region */
+	MEMBLOCK_NOMAP = 0x4,          /* don't add to the kernel direct mapping */
+	MEMBLOCK_DRIVER_MANAGED = 0x8, /* always detected via a driver */
+};
+
+struct memblock_region {
+	phys_addr_t base;
+	phys_addr_t size;
+	enum memblock_flags flags;
+};
+
+struct memblock_type {
+	unsigned long cnt;
+	unsigned long max;
+	phys_addr_t total_size;
+	struct memblock_region *regions;
+	char *name;
+};
+
+struct memblock {
+	bool bottom_up; /* is bottom up direction? */
+	phys_addr_t current_limit;
+	struct memblock_type memory;
+	struct memblock_type reserved;
+};
+
+extern struct memblock memblock;
+extern int memblock_debug;
+
+#define MEMBLOCK_ALLOC_ANYWHERE (~(phys_addr_t)0)
+#define MEMBLOCK_ALLOC_ACCESSIBLE 0
+#define MEMBLOCK_ALLOC_NOLEAKTRACE 1
+#define MEMBLOCK_LOW_LIMIT 0
+#define NUMA_NO_NODE (-1)
+#define MAX_NUMNODES 1
+
+int memblock_add(phys_addr_t base, phys_addr_t size);
+int memblock_add_node(phys_addr_t base, phys_addr_t size, int nid, enum memblock_flags flags);
+int memblock_remove(phys_addr_t base, phys_addr_t size);
+int memblock_reserve(phys_addr_t base, phys_addr_t size);
+int memblock_phys_free(phys_addr_t base, phys_addr_t size);
+void memblock_free(void *ptr, size_t size);
+int memblock_mark_nomap(phys_addr_t base, phys_addr_t size);
+int memblock_clear_nomap(phys_addr_t base, phys_addr_t size);
+int memblock_mark_hotplug(phys_addr_t base, phys_addr_t size);
+
+void memblock_allow_resize(void);
+void memblock_set_bottom_up(bool enable);
+bool memblock_bottom_up(void);
+void memblock_set_current_limit(phys_addr_t limit);
+phys_addr_t memblock_get_current_limit(void);
+
+phys_addr_t memblock_phys_alloc_range(phys_addr_t size, phys_addr_t align, phys_addr_t start,
+				      phys_addr_t end);
+phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t align, phys_addr_t start,
+				     phys_addr_t end, int nid, bool exact_nid);
+phys_addr_t memblock_phys_alloc(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+			     phys_addr_t max_addr, int nid);
+void *memblock_alloc_try_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+				 phys_addr_t max_addr, int nid);
+void *memblock_alloc(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align);
+void *memblock_alloc_from(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr);
+void *memblock_alloc_node(phys_addr_t size, phys_addr_t align, int nid);
+phys_addr_t memblock_find_in_range(phys_addr_t start, phys_addr_t end, phys_addr_t size,
+				   phys_addr_t align);
+
+phys_addr_t memblock_phys_mem_size(void);
+phys_addr_t memblock_reserved_size(void);
+phys_addr_t memblock_start_of_DRAM(void);
+phys_addr_t memblock_end_of_DRAM(void);
+bool memblock_is_memory(phys_addr_t addr);
+bool memblock_is_map_memory(phys_addr_t addr);
+bool memblock_is_region_memory(phys_addr_t base, phys_addr_t size);
+bool memblock_is_reserved(phys_addr_t addr);
+bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
+void memblock_dump_all(void);
+void __memblock_dump_all(void);
+
+/* Iterators (Linux's __next_mem_range / __next_mem_pfn_range): u64 index i carries the state. */
+void __next_mem_range(u64 *idx, int nid, enum memblock_flags flags, struct memblock_type *type_a,
+		      struct memblock_type *type_b, phys_addr_t *out_start, phys_addr_t *out_end,
+		      int *out_nid);
+void __next_mem_range_rev(u64 *idx, int nid, enum memblock_flags flags,
+			  struct memblock_type *type_a, struct memblock_type *type_b,
+			  phys_addr_t *out_start, phys_addr_t *out_end, int *out_nid);
+void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
+			  unsigned long *out_end_pfn, int *out_nid);
+
+#define for_each_mem_range(i, p_start, p_end)                                                      \
+	for (i = 0, __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG, &memblock.memory, NULL,    \
+				     p_start, p_end, NULL);                                        \
+	     i != (u64)ULLONG_MAX;                                                                 \
+	     __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG, &memblock.memory, NULL, p_start,  \
+			      p_end, NULL))
+
+/* Free ranges: memory minus reserved, NOMAP skipped, low to high. */
+#define for_each_free_mem_range(i, nid, flags, p_start, p_end, p_nid)                              \
+	for (i = 0, __next_mem_range(&i, nid, flags, &memblock.memory, &memblock.reserved,          \
+				     p_start, p_end, p_nid);                                       \
+	     i != (u64)ULLONG_MAX;                                                                 \
+	     __next_mem_range(&i, nid, flags, &memblock.memory, &memblock.reserved, p_start, p_end, \
+			      p_nid))
+
+#define for_each_free_mem_range_reverse(i, nid, flags, p_start, p_end, p_nid)                      \
+	for (i = (u64)ULLONG_MAX, __next_mem_range_rev(&i, nid, flags, &memblock.memory,            \
+						     &memblock.reserved, p_start, p_end, p_nid);   \
+	     i != (u64)ULLONG_MAX;                                                                 \
+	     __next_mem_range_rev(&i, nid, flags, &memblock.memory, &memblock.reserved, p_start,    \
+				  p_end, p_nid))
+
+#define for_each_mem_pfn_range(i, nid, p_start, p_end, p_nid)                                      \
+	for (i = -1, __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid); i >= 0;                  \
+	     __next_mem_pfn_range(&i, nid, p_start, p_end, p_nid))
+
+#define for_each_memblock_type(i, memblock_type, rgn)                                              \
+	for (i = 0, rgn = &memblock_type->regions[0]; i < memblock_type->cnt;                      \
+	     i++, rgn = &memblock_type->regions[i])
+
+#define for_each_mem_region(region)                                                                \
+	for (region = memblock.memory.regions;                                                     \
+	     region < (memblock.memory.regions + memblock.memory.cnt); region++)
+
+#define for_each_reserved_mem_region(region)                                                       \
+	for (region = memblock.reserved.regions;                                                   \
+	     region < (memblock.reserved.regions + memblock.reserved.cnt); region++)
+
+static inline bool memblock_is_nomap(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_NOMAP;
+}
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * shell.h - the console shell's command table (kernel/shell/).
+ *
+ * Each command family lives in one file under kernel/shell/ and registers its commands with
+ * SHELL_CMD; the linker gathers them into the .shell_cmds table (between __shell_cmds_start
+ * and __shell_cmds_end), which `help` lists and the dispatcher searches.
+ *
+ * Conventions (DESIGN.md section 6): a command prints with shprintf; on bad input it prints one
+ * line "NAME: what is wrong" (shell_error) and returns non-zero without changing any state.
+ */
+#ifndef _PIMM_SHELL_H
+#define _PIMM_SHELL_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+
+#define SHELL_MAX_ARGS 16
+#define SHELL_LINE_MAX 256
+
+struct shell_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *usage; /* "walk VA" */
+	const char *help;  /* one line: what it shows or does */
+};
+
+#define SHELL_CMD(_name, _fn, _usage, _help)                                                       \
+	static const struct shell_cmd __shell_cmd_##_fn __used __section(".shell_cmds")            \
+		__aligned(4) = {_name, _fn, _usage, _help}
+
+extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
+
+/* Print command output (Linux format extensions, as printk; not logged to dmesg). */
+int shprintf(const char *fmt, ...) __printf(1, 2);
+/* Print "cmd: message" for bad input and return -1, for `return shell_error(...)`. */
+int shell_error(const char *cmd, const char *fmt, ...) __printf(2, 3);
+/* Print "usage: ..." of the command and return -1. */
+int shell_usage(const char *cmd);
+/* Parse argv[i] as a u32 number (hex, decimal, K/M/G); on error print "cmd: bad ..." and fail. */
+int shell_parse_u32(const char *cmd, const char *what, const char *arg, u32 *out);
+/* Run one command line as if typed (used by `on CPU COMMAND`); returns the command's status. */
+int shell_run_line(char *line);
+const struct shell_cmd *shell_find(const char *name);
+
+#endif

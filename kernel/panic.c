@@ -1,0 +1,57 @@
+/*
+ * panic.c - when the kernel cannot go on (panic) or something survivable went wrong (__warn).
+ * panic= sets what follows a panic, as in Linux: 0 (default) halt, N > 0 reboot after N seconds,
+ * N < 0 reboot at once.
+ */
+#include <linux/kernel.h>
+#include <linux/bug.h>
+#include <linux/init.h>
+#include <linux/printk.h>
+#include <asm/io.h>
+#include <asm/irqflags.h>
+#include <asm/mach.h>
+#include <asm/smp.h>
+#include <pimm/parse.h>
+#include <pimm/vsprintf.h>
+
+static int panic_timeout;
+
+void panic(const char *fmt, ...)
+{
+	static char buf[1024];
+	va_list ap;
+
+	local_irq_disable();
+	va_start(ap, fmt);
+	kvscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	pr_emerg("Kernel panic - not syncing: %s\n", buf);
+	if (panic_timeout) {
+		u64 until = local_clock() + (u64)(panic_timeout > 0 ? panic_timeout : 0) * 1000000000;
+
+		pr_emerg("Rebooting in %d seconds..\n", panic_timeout > 0 ? panic_timeout : 0);
+		while (local_clock() < until)
+			;
+		machine_restart();
+	}
+	pr_emerg("---[ end Kernel panic - not syncing: %s ]---\n", buf);
+	for (;;)
+		wfi();
+}
+
+void __warn(const char *file, int line, const char *cond)
+{
+	pr_warn("------------[ cut here ]------------\n");
+	pr_warn("WARNING: CPU: %u PID: 0 at %s:%d %pS\n", smp_processor_id(), file, line,
+		__builtin_return_address(0));
+	pr_warn("WARN_ON(%s)\n", cond);
+	pr_warn("---[ end trace 0000000000000000 ]---\n");
+}
+
+static int __init panic_setup(char *str)
+{
+	if (!str || kstrtoint(str, 0, &panic_timeout))
+		pr_warn("panic: bad value '%s'\n", str ? str : "");
+	return 0;
+}
+early_param("panic", panic_setup);

@@ -1,0 +1,94 @@
+/*
+ * basic.c - the shell's general commands: help, version, dmesg, cmdline, uptime, poweroff,
+ * reboot, and hvc (re-enter the kernel in HYP mode: a test of head.S's HYP path on QEMU).
+ */
+#include <string.h>
+#include <linux/kernel.h>
+#include <linux/printk.h>
+#include <asm/mach.h>
+#include <pimm/shell.h>
+
+extern const char linux_banner[];
+const char *get_saved_command_line(void);
+void log_buf_for_each_line(void (*out)(const char *line, size_t len), int max_level);
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct shell_cmd *c;
+
+	if (argc > 2)
+		return shell_usage(argv[0]);
+	if (argc == 2) {
+		c = shell_find(argv[1]);
+		if (!c)
+			return shell_error(argv[0], "no such command '%s'", argv[1]);
+		shprintf("usage: %s\n  %s\n", c->usage, c->help);
+		return 0;
+	}
+	for (c = __shell_cmds_start; c < __shell_cmds_end; c++)
+		shprintf("  %-24s %s\n", c->usage, c->help);
+	return 0;
+}
+SHELL_CMD("help", cmd_help, "help [CMD]", "list the commands, or show how to use one");
+
+static int cmd_version(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	shprintf("%s", linux_banner);
+	return 0;
+}
+SHELL_CMD("version", cmd_version, "version", "the kernel's version banner");
+
+static void dmesg_line(const char *line, size_t len)
+{
+	shprintf("%.*s", (int)len, line);
+	if (!len || line[len - 1] != '\n')
+		shprintf("\n");
+}
+
+static int cmd_dmesg(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	log_buf_for_each_line(dmesg_line, 7);
+	return 0;
+}
+SHELL_CMD("dmesg", cmd_dmesg, "dmesg", "print the kernel log buffer");
+
+static int cmd_cmdline(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	shprintf("%s\n", get_saved_command_line());
+	return 0;
+}
+SHELL_CMD("cmdline", cmd_cmdline, "cmdline", "the kernel command line (/proc/cmdline)");
+
+static int cmd_uptime(int argc, char **argv)
+{
+	u64 ns = local_clock();
+
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	shprintf("up %lu.%06lu s (counter %llu at %u Hz)\n", (unsigned long)(ns / 1000000000),
+		 (unsigned long)(ns % 1000000000 / 1000), arch_counter_get(), arch_timer_rate());
+	return 0;
+}
+SHELL_CMD("uptime", cmd_uptime, "uptime", "time since the CPU started, from the generic timer");
+
+static int cmd_poweroff(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	machine_power_off();
+}
+SHELL_CMD("poweroff", cmd_poweroff, "poweroff", "power the machine off (QEMU exits with status 0)");
+
+static int cmd_reboot(int argc, char **argv)
+{
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	machine_restart();
+}
+SHELL_CMD("reboot", cmd_reboot, "reboot", "restart the machine through the watchdog");
