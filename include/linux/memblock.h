@@ -116,7 +116,8 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 			  unsigned long *out_end_pfn, int *out_nid);
 
 #define for_each_mem_range(i, p_start, p_end)                                                      \
-	for (i = 0, __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG, &memblock.memory, NULL,    \
+	for (i = 0, __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED,              \
+				     &memblock.memory, NULL,                                       \
 				     p_start, p_end, NULL);                                        \
 	     i != (u64)ULLONG_MAX;                                                                 \
 	     __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG, &memblock.memory, NULL, p_start,  \

@@ -50,7 +50,7 @@ const char *dt_strerror(int err);
 
 /* Validate the header and every block against bufsize; 0 or -DT_ERR_*. */
 int dt_check_header(const void *fdt, size_t bufsize);
-/* Walk the whole structure block once: tokens, nesting, names, property name offsets. */
+/* Walk the whole structure block once: tokens, nesting, names (no '/'), property name offsets. */
 int dt_check_full(const void *fdt, size_t bufsize);
 
 u32 dt_totalsize(const void *fdt);

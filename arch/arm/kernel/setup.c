@@ -87,9 +87,27 @@ static void __init setup_processor(void)
 	cacheid_print();
 }
 
+/*
+ * head.S's identity section (VA 0 -> PA 0) was only needed to turn the MMU on. Drop it now
+ * that we run at PAGE_OFFSET, so that a NULL dereference faults (paging_init's
+ * prepare_page_table would clear it anyway).
+ */
+static void __init clear_identity_mapping(void)
+{
+	extern u32 swapper_pg_dir[4096];
+	extern char __turn_mmu_on[];
+
+	swapper_pg_dir[__pa(__turn_mmu_on) >> 20] = 0;
+	dsb();
+	__asm__ __volatile__("mcr p15, 0, %0, c8, c7, 0" ::"r"(0) : "memory"); /* TLBIALL */
+	dsb();
+	isb();
+}
+
 void __init setup_arch(char **cmdline_p)
 {
 	setup_processor();
+	clear_identity_mapping();
 	bcm2836_map_io();
 	pl011_init();
 	early_trap_init();

@@ -21,7 +21,8 @@
 #define UART_FR_RXFE (1 << 4) /* receive FIFO empty */
 #define UART_FR_TXFF (1 << 5) /* transmit FIFO full */
 #define UART_FR_BUSY (1 << 3)
-#define UART_LCRH_WLEN8_FEN 0x70 /* 8 bits, FIFOs on */
+#define UART_LCRH_WLEN8 0x60 /* 8 data bits */
+#define UART_LCRH_FEN 0x10   /* FIFOs on */
 #define UART_CR_EN_TX_RX 0x301   /* UARTEN | TXE | RXE */
 #define UART_INT_RX (1 << 4)
 #define UART_INT_RT (1 << 6)
@@ -67,7 +68,9 @@ void pl011_init(void)
 	writel(0x7ff, UART_BASE + UART_ICR);
 	writel(26, UART_BASE + UART_IBRD); /* 48 MHz / (16 * 115200) = 26.04 */
 	writel(3, UART_BASE + UART_FBRD);
-	writel(UART_LCRH_WLEN8_FEN, UART_BASE + UART_LCRH);
+	/* Keep FEN as found: toggling it flushes the FIFOs, and with them what was typed. */
+	writel(UART_LCRH_WLEN8 | (readl(UART_BASE + UART_LCRH) & UART_LCRH_FEN),
+	       UART_BASE + UART_LCRH);
 	writel(UART_CR_EN_TX_RX, UART_BASE + UART_CR);
 }
 
@@ -102,10 +105,12 @@ static void pl011_rx_drain(void)
 	}
 }
 
+/* Acknowledge first, then drain: a byte landing after the drain raises a fresh interrupt
+ * instead of being acknowledged unseen (and the shell waiting for it forever). */
 void pl011_handle_irq(void)
 {
-	pl011_rx_drain();
 	writel_relaxed(UART_INT_RX | UART_INT_RT, UART_BASE + UART_ICR);
+	pl011_rx_drain();
 }
 
 void pl011_enable_rx_irq(void)

@@ -1,0 +1,22 @@
+/*
+ * asm/sections.h - the kernel image's section boundaries, defined by the linker script
+ * (arch/arm/kernel/vmlinux.lds.in). Virtual addresses; __pa() gives the physical ones.
+ *
+ *   _text       start of the image (.head.text, head.S)       PA 0x8000 (TEXT_OFFSET)
+ *   _stext      start of .text (1 MiB aligned)                 <- arm_memblock_init reserves
+ *   _etext      end of .text                                      [__pa(_stext), __pa(_end))
+ *   __init_begin .. __init_end   .init.*, per-cpu template (freed after boot)
+ *   _sdata .. _edata             .data
+ *   __bss_start .. __bss_stop    .bss
+ *   _end        end of the image
+ */
+#ifndef _ASM_SECTIONS_H
+#define _ASM_SECTIONS_H
+
+extern char _text[], _stext[], _etext[];
+extern char __init_begin[], __init_end[];
+extern char _sdata[], _edata[];
+extern char __bss_start[], __bss_stop[];
+extern char _end[];
+
+#endif

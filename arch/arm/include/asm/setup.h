@@ -1,0 +1,50 @@
+/*
+ * asm/setup.h - what setup_arch (arch/arm/kernel/setup.c) calls to learn and reserve memory,
+ * and the physical limits they compute. setup_arch runs, in this order:
+ *
+ *   setup_machine_fdt(FDT_FIXED_BASE + (__atags_pointer % SZ_1M), __atags_pointer)
+ *                             arch/arm/kernel/devtree.c: verify, Machine model, memory banks,
+ *                             bootargs, initrd; reserves the DTB (exact totalsize bytes)
+ *   parse_early_param()       mem=, vmalloc= (arch/arm/mm/mmu.c), cma= (kernel/mm/cma.c),
+ *                             initrd= (arch/arm/mm/init.c), memblock=debug
+ *   adjust_lowmem_bounds()    arch/arm/mm/mmu.c: arm_lowmem_limit, high_memory, memblock limit
+ *   arm_memblock_init()       arch/arm/mm/init.c: kernel, initrd, swapper_pg_dir,
+ *                             /reserved-memory, default CMA area, memblock_dump_all
+ *   adjust_lowmem_bounds()    again, after the removals
+ */
+#ifndef _ASM_SETUP_H
+#define _ASM_SETUP_H
+
+#include <linux/types.h>
+
+/* Validate the blob (panic with the reason if unusable), print the machine, scan it. */
+void setup_machine_fdt(void *dt_virt, phys_addr_t dt_phys);
+/* Physical address of the blob setup_machine_fdt accepted (reserved in memblock). */
+extern phys_addr_t machine_fdt_phys;
+
+/* Reserve what the kernel needs before paging_init (arch/arm/mm/init.c). */
+void arm_memblock_init(void);
+/* Reserve the initrd found in the DT or by initrd=ADDR,SIZE, after checking it. */
+void arm_initrd_init(void);
+/* Reserve swapper_pg_dir, the initial L1 table: 16 KiB below the kernel. */
+void arm_mm_memblock_reserve(void);
+/* The initrd's virtual bounds once arm_initrd_init reserved it (0 when there is none). */
+extern unsigned long initrd_start, initrd_end;
+/* Highest DMA-able address + 1 - 1 (no ZONE_DMA on the Pi 2: 0xffffffff). */
+extern phys_addr_t arm_dma_limit;
+
+/* Compute the lowmem limit from vmalloc= and the banks (arch/arm/mm/mmu.c). */
+void adjust_lowmem_bounds(void);
+extern phys_addr_t arm_lowmem_limit;
+extern void *high_memory;
+/* Lowest virtual address vmalloc space may start at: VMALLOC_END - vmalloc size - 8 MiB. */
+extern void *vmalloc_min;
+/* Bytes of vmalloc space asked for (vmalloc=, default 240 MiB). */
+extern unsigned long vmalloc_size;
+
+#ifndef VMALLOC_OFFSET
+#define VMALLOC_OFFSET (8 * 1024 * 1024)
+#endif
+#define VMALLOC_DEFAULT_SIZE (240UL * 1024 * 1024)
+
+#endif

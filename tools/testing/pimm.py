@@ -1,0 +1,208 @@
+"""pimm.py - build and boot pimm under QEMU, and talk to it: the one place that knows the QEMU
+command line. Used by tools/run, the system tests (tools/testing/system), tools/bench and the
+lab grader. Python 3 standard library only.
+
+    from pimm import Machine
+    with Machine(append="memblock=debug") as m:     # builds if needed, boots, waits for pimm>
+        out = m.cmd("memblock")                      # output of one shell command
+        pa = m.monitor("gva2gpa 0x80100000")         # QEMU monitor over a unix socket
+        m.poweroff()                                 # QEMU exits 0
+"""
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+PROMPT = "pimm> "
+QEMU = "qemu-system-arm"
+
+
+def build_dir_for(options=()):
+    """The build directory for a set of meson -D options: build/ for none, build-OPT=VAL-... else."""
+    if not options:
+        return os.path.join(ROOT, "build")
+    tag = "-".join(o[2:].replace("/", "_") for o in sorted(options))
+    return os.path.join(ROOT, "build-" + tag)
+
+
+def ensure_built(options=(), quiet=True):
+    """meson setup (if needed) and ninja; returns the build dir. Raises on failure."""
+    bdir = build_dir_for(options)
+    out = subprocess.DEVNULL if quiet else None
+    if not os.path.exists(os.path.join(bdir, "build.ninja")):
+        cmd = ["meson", "setup", "--cross-file", os.path.join(ROOT, "cross", "arm-none-eabi.txt"),
+               bdir, ROOT] + list(options)
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode:
+            raise RuntimeError("meson setup failed:\n" + r.stdout)
+    r = subprocess.run(["ninja", "-C", bdir, "kernel7.img", "kernel.elf", "dts/rpi2b-lab.dtb"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode:
+        r = subprocess.run(["ninja", "-C", bdir], stdout=subprocess.PIPE,
+                           stderr=subprocess.STDOUT, text=True)
+        if r.returncode:
+            raise RuntimeError("build failed:\n" + r.stdout[-4000:])
+    del out
+    return bdir
+
+
+def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=False,
+                 monitor=None, extra=(), kernel=None):
+    """The QEMU raspi2b command line that boots pimm like a Pi 2 (DESIGN.md section 4)."""
+    cmd = [QEMU, "-M", "raspi2b", "-m", "1G", "-smp", "4",
+           "-kernel", kernel or os.path.join(bdir, "kernel7.img"),
+           "-display", "none", "-serial", "stdio",
+           "-semihosting-config", "enable=on,target=native"]
+    if dtb != "none":
+        cmd += ["-dtb", dtb or os.path.join(bdir, "dts", "rpi2b-lab.dtb")]
+    if append:
+        cmd += ["-append", append]
+    if initrd:
+        cmd += ["-initrd", initrd]
+    if icount:
+        cmd += ["-icount", "shift=0,sleep=off"]
+    if gdb:
+        cmd += ["-s", "-S"]
+    cmd += ["-monitor", f"unix:{monitor},server,nowait" if monitor else "none"]
+    return cmd + list(extra)
+
+
+class BootError(Exception):
+    pass
+
+
+class Machine:
+    """One QEMU running pimm, driven through its serial console (and optionally its monitor)."""
+
+    def __init__(self, dtb=None, append=None, initrd=None, options=(), extra=(), icount=False,
+                 timeout=20, wait_prompt=True, name="pimm", kernel=None):
+        self.bdir = ensure_built(options)
+        self.tmp = tempfile.mkdtemp(prefix="pimm-")
+        self.mon_path = os.path.join(self.tmp, "monitor.sock")
+        self.name = name
+        self.cmdline = qemu_command(self.bdir, dtb, append, initrd, icount, False,
+                                    self.mon_path, extra, kernel)
+        self.buf = ""
+        self.pos = 0
+        self.lock = threading.Condition()
+        self.t0 = time.monotonic()
+        self.proc = subprocess.Popen(self.cmdline, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+        self.mon = None
+        if wait_prompt:
+            self.wait_for(re.escape(PROMPT), timeout)
+            self.boot_log = self.buf
+
+    # -- console ---------------------------------------------------------------------------
+    def _read(self):
+        while True:
+            data = self.proc.stdout.read1(4096)
+            if not data:
+                break
+            with self.lock:
+                self.buf += data.decode("utf-8", "replace").replace("\r", "")
+                self.lock.notify_all()
+        with self.lock:
+            self.lock.notify_all()
+
+    def wait_for(self, pattern, timeout=10):
+        """Wait until regex pattern appears after the read position; return the match and move
+        the position past it. Raises BootError with the console on timeout or QEMU exit."""
+        rx = re.compile(pattern, re.M)
+        end = time.monotonic() + timeout
+        with self.lock:
+            while True:
+                m = rx.search(self.buf, self.pos)
+                if m:
+                    self.pos = m.end()
+                    return m
+                left = end - time.monotonic()
+                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
+                    raise BootError(f"timeout waiting for {pattern!r}; console:\n{self.buf[-3000:]}")
+                self.lock.wait(min(left, 0.2))
+
+    def send(self, text):
+        self.proc.stdin.write(text.encode())
+        self.proc.stdin.flush()
+
+    def cmd(self, line, timeout=10):
+        """Type one command line; return its output (without the echo and the next prompt)."""
+        start = self.pos
+        self.send(line + "\n")
+        self.wait_for(re.escape(PROMPT), timeout)
+        text = self.buf[start:self.pos - len(PROMPT)]
+        first_nl = text.find("\n")
+        return text[first_nl + 1:] if first_nl >= 0 else ""
+
+    def output_since_boot(self):
+        return self.buf
+
+    # -- QEMU monitor ------------------------------------------------------------------------
+    def monitor(self, command, timeout=5):
+        """Run a QEMU monitor command over the unix socket; return its output text."""
+        if self.mon is None:
+            self.mon = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.mon.settimeout(timeout)
+            for _ in range(50):
+                try:
+                    self.mon.connect(self.mon_path)
+                    break
+                except OSError:
+                    time.sleep(0.05)
+            self._mon_read_until_prompt()
+        self.mon.sendall((command + "\n").encode())
+        text = self._mon_read_until_prompt()
+        text = re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text).replace("\r", "")
+        lines = [l for l in text.split("\n") if l.strip() and not l.startswith("(qemu)")]
+        if lines and command.strip() in lines[0]:
+            lines = lines[1:]
+        return "\n".join(lines)
+
+    def _mon_read_until_prompt(self):
+        data = b""
+        while not data.endswith(b"(qemu) "):
+            chunk = self.mon.recv(4096)
+            if not chunk:
+                break
+            data += chunk
+        return data.decode("utf-8", "replace")
+
+    # -- ending ------------------------------------------------------------------------------
+    def poweroff(self, timeout=10):
+        """Type poweroff and return QEMU's exit status."""
+        self.send("poweroff\n")
+        return self.wait_exit(timeout)
+
+    def wait_exit(self, timeout=10):
+        try:
+            return self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            raise BootError(f"QEMU did not exit; console:\n{self.buf[-3000:]}")
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.mon:
+            self.mon.close()
+        self.reader.join(1)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def save_log(self, path):
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(" ".join(self.cmdline) + "\n\n" + self.buf)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False

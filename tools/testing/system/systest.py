@@ -1,0 +1,71 @@
+"""systest.py - the system tests' tiny runner: each test function gets its own QEMU; results are
+printed as TAP (what `meson test` reads); a failing test's console log is saved under
+tools/testing/logs/ and its tail printed.
+
+    from systest import case, run, Machine
+    @case
+    def boots_to_prompt(): ...        # raise AssertionError (assert) to fail
+    if __name__ == "__main__": run()
+"""
+import os
+import sys
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import pimm  # noqa: E402
+from pimm import Machine, BootError  # noqa: E402,F401
+
+_cases = []
+LOGDIR = os.path.join(pimm.ROOT, "tools", "testing", "logs")
+_machines = []
+
+
+def case(fn):
+    _cases.append(fn)
+    return fn
+
+
+def boot(**kw):
+    """A Machine that is closed (and logged on failure) by the runner."""
+    m = Machine(**kw)
+    _machines.append(m)
+    return m
+
+
+def run():
+    only = sys.argv[1:]
+    todo = [c for c in _cases if not only or c.__name__ in only]
+    print(f"1..{len(todo)}", flush=True)
+    failed = 0
+    for i, fn in enumerate(todo, 1):
+        try:
+            fn()
+            print(f"ok {i} {fn.__name__}", flush=True)
+        except Exception as e:  # noqa: BLE001 - any failure is a test failure
+            failed += 1
+            print(f"not ok {i} {fn.__name__}", flush=True)
+            msg = traceback.format_exception_only(type(e), e)[-1].strip()
+            print("# " + msg.replace("\n", "\n# ")[:4000], flush=True)
+            for m in _machines:
+                path = os.path.join(LOGDIR, f"{fn.__name__}.log")
+                m.save_log(path)
+                print(f"# console log: {path}", flush=True)
+        finally:
+            for m in _machines:
+                m.close()
+            _machines.clear()
+    sys.exit(1 if failed else 0)
+
+
+def expect_error(m, line, *needles):
+    """Run a bad command: one error line naming the command, the shell still answers."""
+    out = m.cmd(line)
+    word = line.split()[0] if line.split() else ""
+    assert out.strip(), f"{line!r}: no error printed"
+    first = out.strip().splitlines()[0]
+    assert first.startswith(word + ":") or first.startswith("usage:"), \
+        f"{line!r}: error does not name the command: {out!r}"
+    for n in needles:
+        assert n in out, f"{line!r}: expected {n!r} in {out!r}"
+    assert "version" in m.cmd("version"), "shell did not survive"
+    return out

@@ -1,0 +1,176 @@
+#!/usr/bin/env python3
+"""Issue 2: boot, the console shell and its general commands, faults, boot protocol cases."""
+import re
+import time
+
+from systest import boot, case, expect_error, run
+
+
+@case
+def boots_to_prompt_with_linux_lines():
+    m = boot()
+    log = m.boot_log
+    for pat in [r"\[    0\.000000\] Booting pimm on physical CPU 0xf00",
+                r"CPU: ARMv7 Processor \[410fc075\] revision 5 \(ARMv7\), cr=[0-9a-f]{8}",
+                r"OF: fdt: Machine model: Raspberry Pi 2 Model B",
+                r"Kernel command line: ",
+                r"Boot: image loaded at 0x00010000, moved to 0x00008000",
+                r"CPU: All CPU\(s\) started in SVC mode\."]:
+        assert re.search(pat, log), f"missing {pat!r} in boot log"
+    stamps = [float(s) for s in re.findall(r"^\[ *(\d+\.\d{6})\] ", log, re.M)]
+    assert stamps == sorted(stamps), "timestamps go backwards"
+    assert m.poweroff() == 0
+
+
+@case
+def poweroff_exits_zero():
+    m = boot()
+    assert m.poweroff() == 0
+
+
+@case
+def help_lists_every_command_and_usage():
+    m = boot()
+    out = m.cmd("help")
+    for c in ["help", "version", "dmesg", "cmdline", "uptime", "peek", "poke", "poweroff", "reboot"]:
+        assert re.search(rf"^  {c}\b", out, re.M), f"help does not list {c}"
+    assert "usage: peek ADDR [N]" in m.cmd("help peek")
+    expect_error(m, "help nosuchcmd", "no such command")
+    expect_error(m, "help a b")
+
+
+@case
+def unknown_command_and_bad_lines():
+    m = boot()
+    out = m.cmd("frobnicate 1 2")
+    assert out.strip() == "frobnicate: command not found (try 'help')", out
+    assert m.cmd("") == ""
+    assert "unterminated quote" in m.cmd('peek "0x80008000')
+    assert "too many arguments" in m.cmd("help " + " ".join(["x"] * 20))
+    assert "version" in m.cmd("version")
+
+
+@case
+def version_cmdline_uptime():
+    m = boot(append="loglevel=7 foo=bar baz")
+    assert m.cmd("version").startswith("pimm version ")
+    assert m.cmd("cmdline").strip() == "loglevel=7 foo=bar baz"
+    assert 'Unknown kernel command line parameters "foo=bar baz", will be passed to user space.' \
+        in m.boot_log
+    u1 = float(re.search(r"up (\d+\.\d+) s", m.cmd("uptime")).group(1))
+    time.sleep(0.3)
+    out = m.cmd("uptime")
+    u2 = float(re.search(r"up (\d+\.\d+) s", out).group(1))
+    assert u2 > u1, (u1, u2)
+    hz = int(re.search(r"at (\d+) Hz", out).group(1))
+    assert hz == 62500000, "QEMU's CNTFRQ is 62.5 MHz"
+    for c in ["version x", "cmdline x", "uptime x", "dmesg x", "poweroff x", "reboot x"]:
+        expect_error(m, c)
+
+
+@case
+def dmesg_replays_the_boot_log():
+    m = boot()
+    out = m.cmd("dmesg")
+    assert "Booting pimm on physical CPU 0xf00" in out
+    assert "Kernel command line:" in out
+    assert out.count("Booting pimm") == 1
+
+
+@case
+def quiet_hides_info_but_dmesg_keeps_it():
+    m = boot(append="quiet")
+    # lines printed before the early parameters are parsed still show, as with Linux's earlycon
+    assert "arch_timer:" not in m.boot_log and "Kernel command line" not in m.boot_log
+    out = m.cmd("dmesg")
+    assert "arch_timer:" in out and "Kernel command line: quiet" in out
+
+
+@case
+def peek_poke_and_their_bad_input():
+    m = boot()
+    out = m.cmd("peek 0x80008024")
+    assert re.match(r"0x80008024: 016f2818\n", out), out  # the zImage magic in our header
+    out = m.cmd("peek 0x80008000 6")
+    assert len(out.strip().splitlines()) == 2
+    assert m.cmd("poke 0x80300000 0x12345678").strip() == "0x80300000: 12345678"
+    assert m.cmd("peek 0x80300000").startswith("0x80300000: 12345678")
+    assert m.cmd("poke 0x80300000 4K").strip() == "0x80300000: 00001000"
+    expect_error(m, "peek", )
+    expect_error(m, "peek zzz", "bad address")
+    expect_error(m, "peek 0x80008001", "not word aligned")
+    expect_error(m, "peek 0x100000000", "out of range")
+    expect_error(m, "peek 99999999999999999999999", "out of range")
+    expect_error(m, "peek 0x80008000 0", "count")
+    expect_error(m, "peek 0x80008000 5000", "count")
+    expect_error(m, "peek 0xfffffffc 2", "runs past")
+    expect_error(m, "poke 0x80300000", )
+    expect_error(m, "poke 0x80300000 12G", "out of range")
+    assert m.cmd("peek 0x80300000").startswith("0x80300000: 00001000"), "bad poke changed memory"
+
+
+@case
+def peek_of_unmapped_address_is_a_reported_fault():
+    m = boot()
+    out = expect_error(m, "peek 0x10000000", "section translation fault", "DFSR 0x005",
+                       "DFAR 0x10000000")
+    out = expect_error(m, "poke 0x10000000 1", "section translation fault", "DFSR 0x805")
+    assert "Oops" not in m.cmd("dmesg"), "a fixed-up fault must not oops"
+    assert m.poweroff() == 0
+
+
+@case
+def tab_completion_history_and_line_editing():
+    m = boot()
+    out = m.cmd("vers\tx\x7f")  # tab completes "version ", x then backspace
+    assert out.startswith("pimm version"), out
+    m.send("\x1b[A\n")  # up arrow: the last line again
+    m.wait_for(r"pimm version.*\n.*pimm> ")
+    out = m.cmd("garbage\x15version")  # Ctrl-U clears the line
+    assert out.startswith("pimm version"), out
+    m.send("junk\x03")  # Ctrl-C abandons the line
+    m.wait_for(r"\^C\npimm> ")
+    out = m.cmd("p\t")  # ambiguous: lists candidates
+    assert "peek" in out and "poke" in out and "poweroff" in out, out
+
+
+@case
+def crlf_and_cr_line_endings():
+    m = boot()
+    m.send("version\r\n")
+    m.wait_for(r"pimm version.*\npimm> ")
+    m.send("version\r")
+    m.wait_for(r"pimm version.*\npimm> ")
+    out = m.cmd("cmdline")
+    assert "command not found" not in out
+
+
+@case
+def reboot_comes_back():
+    m = boot()
+    m.send("reboot\n")
+    m.wait_for(r"Restarting system")
+    m.wait_for(r"Booting pimm on physical CPU", 15)
+    m.wait_for(r"pimm> ", 15)
+    assert m.poweroff() == 0
+
+
+@case
+def atags_without_dtb_gets_a_clear_error():
+    m = boot(dtb="none", wait_prompt=False)
+    m.wait_for(r"Error: invalid dtb and unrecognized/unsupported machine ID")
+    m.wait_for(r"r2=0x00000100 does not point to a flattened device tree")
+    m.wait_for(r"ATAGS are not supported")
+
+
+@case
+def kernel_oops_in_a_command_recovers_to_the_shell():
+    m = boot()
+    out = m.cmd("crash null")
+    assert "Unable to handle kernel NULL pointer dereference at virtual address 00000000" in out \
+        or "Unable to handle kernel NULL pointer dereference at virtual address 00000000" in m.cmd("dmesg"), out
+    assert "version" in m.cmd("version")
+
+
+if __name__ == "__main__":
+    run()
