@@ -92,3 +92,18 @@ static int cmd_reboot(int argc, char **argv)
 	machine_restart();
 }
 SHELL_CMD("reboot", cmd_reboot, "reboot", "restart the machine through the watchdog");
+
+static int cmd_hvc(int argc, char **argv)
+{
+	int err;
+
+	if (argc != 1)
+		return shell_usage(argv[0]);
+	err = machine_reboot_hyp();
+	if (err == -1)
+		return shell_error(argv[0], "the kernel was entered in HYP mode: its hvc vector is the "
+					    "firmware's, this test works on QEMU only");
+	return shell_error(argv[0], "trampoline or .data too large for the page at 0x1000 (%d)", err);
+}
+SHELL_CMD("hvc", cmd_hvc, "hvc",
+	  "QEMU: reboot, re-entering the kernel in HYP mode through hvc (tests head.S's HYP path)");

@@ -374,6 +374,13 @@ __mmap_switched:
 1:	cmp	r0, r1
 	strlo	r2, [r0], #4
 	blo	1b
+	ldr	r0, =_sdata			@ keep .data as loaded: `hvc` reboots from it
+	ldr	r1, =_edata
+	ldr	r2, =__data_pristine
+2:	cmp	r0, r1
+	ldrlo	r3, [r0], #4
+	strlo	r3, [r2], #4
+	blo	2b
 	ldr	r0, =__atags_pointer
 	str	r10, [r0]
 	ldr	r0, =__machine_arch_type

@@ -6,6 +6,7 @@
  * watchdog driver does: mark "halt" in the PM reset-status partition bits, then reset.
  * reboot: a full reset through the PM watchdog (QEMU restarts the machine).
  */
+#include <string.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <asm/io.h>
@@ -21,6 +22,7 @@
 #define PM_RSTC_WRCFG_FULL_RESET 0x00000020
 #define PM_RSTS_HALT_PARTITION 0x555 /* partition 63, spread over the even bits */
 
+#define TRAMP_PHYS 0x1000 /* free page below swapper_pg_dir, clobbered by `hvc` */
 #define SEMIHOSTING_SYS_EXIT 0x18
 #define ADP_STOPPED_APPLICATION_EXIT 0x20026
 
@@ -63,6 +65,38 @@ void machine_restart(void)
 	local_irq_disable();
 	pr_emerg("Restarting system\n");
 	pm_watchdog_reset(0);
+}
+
+/*
+ * Reboot into HYP mode through QEMU's hvc path (see arch/arm/kernel/hyp-reentry.S): QEMU only.
+ * Returns -EPERM when the kernel was itself entered in HYP (real firmware: HVBAR is not ours).
+ */
+int machine_reboot_hyp(void)
+{
+	extern char hyp_reentry_tramp[], hyp_reentry_tramp_end[], __data_pristine[];
+	extern char _text[], _sdata[], _edata[];
+	extern u32 swapper_pg_dir[4096], __atags_pointer;
+	extern void hyp_flush_dcache_all(void);
+	size_t tramp = hyp_reentry_tramp_end - hyp_reentry_tramp, data = _edata - _sdata;
+	void (*fn)(u32, u32, u32, u32) = (void (*)(u32, u32, u32, u32))TRAMP_PHYS;
+
+	if (boot_cpu_mode() == 0x1a)
+		return -1;
+	if (tramp > 0x800 || data > 0x800)
+		return -2;
+	local_irq_disable();
+	pr_emerg("Rebooting through hvc: QEMU re-enters the kernel in HYP mode\n");
+	memcpy(__va(TRAMP_PHYS), hyp_reentry_tramp, tramp);
+	memcpy(__va(TRAMP_PHYS + 0x800), __data_pristine, data);
+	/* identity section for the trampoline: VA 0 -> PA 0, kernel RWX */
+	swapper_pg_dir[0] = 0x0 | 0x2 | (1 << 10) | (1 << 11);
+	hyp_flush_dcache_all();
+	__asm__ __volatile__("mcr p15, 0, %0, c7, c5, 0\n\t" /* ICIALLU */
+			     "mcr p15, 0, %0, c8, c7, 0\n\t" /* TLBIALL */
+			     "dsb\n\tisb" ::"r"(0) : "memory");
+	fn(_sdata - _text, data, __atags_pointer, TRAMP_PHYS + 0x800);
+	for (;;)
+		wfi();
 }
 
 void machine_halt(void)

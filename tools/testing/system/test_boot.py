@@ -156,6 +156,22 @@ def reboot_comes_back():
 
 
 @case
+def hyp_entry_through_hvc():
+    """QEMU enters in SVC; `hvc` re-enters the kernel entry in HYP: head.S must drop to SVC."""
+    m = boot()
+    assert "started in SVC mode" in m.boot_log
+    m.send("hvc\n")
+    m.wait_for(r"Rebooting through hvc")
+    m.wait_for(r"Booting pimm on physical CPU 0xf00", 15)
+    m.wait_for(r"CPU: All CPU\(s\) started in HYP mode\.", 15)
+    m.wait_for(r"pimm> ", 15)
+    assert m.cmd("version").startswith("pimm version")
+    expect_error(m, "hvc", "entered in HYP mode")
+    expect_error(m, "hvc x")
+    assert m.poweroff() == 0
+
+
+@case
 def atags_without_dtb_gets_a_clear_error():
     m = boot(dtb="none", wait_prompt=False)
     m.wait_for(r"Error: invalid dtb and unrecognized/unsupported machine ID")

@@ -31,5 +31,7 @@ void __noreturn machine_power_off(void);
 void __noreturn machine_restart(void);
 void __noreturn machine_halt(void);
 bool semihosting_exit(int status);
+int machine_reboot_hyp(void);  /* QEMU: reboot entering in HYP (shell `hvc`) */
+u32 boot_cpu_mode(void);       /* CPSR mode the kernel was entered in */
 
 #endif
