@@ -19,6 +19,7 @@
 #include <asm/irqflags.h>
 #include <asm/mach.h>
 #include <asm/smp.h>
+#include <linux/percpu.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
 static char *saved_command_line;
@@ -30,7 +31,6 @@ const char linux_banner[] = "pimm version " PIMM_VERSION " (" CONFIG_VMSPLIT " s
 void setup_arch(char **cmdline_p);
 void parse_args(char *cmdline);
 void init_IRQ(void);
-void hyp_mode_check(void);
 void __noreturn shell_main(void);
 
 static void __init smp_setup_processor_id(void)
@@ -65,6 +65,9 @@ void __noreturn start_kernel(void)
 	init_IRQ();
 	time_init();
 	local_irq_enable();
-	hyp_mode_check();
+	/* kernel_init's part that pimm has: bring up the other CPUs */
+	smp_prepare_cpus();
+	arch_timer_starting_cpu();
+	smp_init();
 	shell_main();
 }

@@ -358,10 +358,48 @@ msg_dtb_overlaps2:
 	.globl	__head_end
 __head_end:
 
-/* Secondary cores: wait for an event; the SMP bring-up releases them through the mailbox. */
+/*
+ * Secondary cores entered here at boot (ELF boots start all four at the entry): wait for an
+ * event. The SMP bring-up (arch/arm/kernel/smp.c) releases them through their mailbox 3,
+ * with secondary_startup as the entry (QEMU's stub and the Pi firmware both do this).
+ */
 secondary_park:
 	wfe
 	b	secondary_park
+
+/*
+ * secondary_startup: CPUs 1-3 arrive here (PA, MMU off, SVC or HYP) when boot_secondary
+ * writes this address to their mailbox. Same CPU set-up as the boot CPU, but the MMU is
+ * turned on with idmap_pgd (swapper_pg_dir's kernel mappings + the identity section of
+ * __turn_mmu_on), read from secondary_data; __secondary_switched then moves to swapper.
+ */
+	.globl	secondary_startup
+secondary_startup:
+	mrs	r11, cpsr
+	and	r11, r11, #MODE_MASK		@ r11 = entry mode, passed on to C
+	cmp	r11, #HYP_MODE
+	bne	1f
+	mrc	p15, 4, r4, c14, c1, 0		@ CNTHCTL: PL1 may use the timers
+	orr	r4, r4, #3
+	mcr	p15, 4, r4, c14, c1, 0
+	mov	r4, #0
+	mcrr	p15, 4, r4, r4, c14		@ CNTVOFF = 0
+	mov	r4, #(SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
+	msr	spsr_cxsf, r4
+	adr	r4, 1f
+	msr	elr_hyp, r4
+	isb
+	eret
+1:	cpsid	aif, #SVC_MODE
+	bl	__v7_setup			@ r0 = SCTLR value to use
+	ldr	r4, =secondary_data
+	ldr	r5, =PAGE_OFFSET
+	sub	r4, r4, r5			@ PA of secondary_data (PHYS_OFFSET 0)
+	ldr	r5, [r4]			@ secondary_data.pgdir: idmap
+	mcr	p15, 0, r5, c2, c0, 0		@ TTBR0
+	ldr	r13, =__secondary_switched
+	b	__turn_mmu_on
+	.ltorg
 
 /* ---- from here on we run at virtual addresses ---- */
 	.text
@@ -395,6 +433,21 @@ __mmap_switched:
 	isb
 	mov	fp, #0
 	b	start_kernel
+	.ltorg
+
+/* A secondary CPU at its virtual address: switch to swapper_pg_dir, take its stack, go to C. */
+__secondary_switched:
+	ldr	r4, =secondary_data
+	ldr	r5, [r4, #4]			@ secondary_data.swapper (TTBR value)
+	mcr	p15, 0, r5, c2, c0, 0		@ TTBR0 = swapper_pg_dir
+	mov	r5, #0
+	mcr	p15, 0, r5, c8, c7, 0		@ TLBIALL: forget the identity section
+	dsb
+	isb
+	ldr	sp, [r4, #8]			@ secondary_data.stack
+	mov	r0, r11				@ entry mode (r11 is fp: read it first)
+	mov	fp, #0
+	b	secondary_start_kernel
 	.ltorg
 
 	.data

@@ -49,6 +49,31 @@ hyp_reentry_tramp:
 	hvc	#0				@ QEMU: HYP vector -> boot stub -> PA 0x10000
 3:	wfi
 	b	3b
+
+/*
+ * hyp_park_cpu: where the other CPUs wait meanwhile (entered through the identity mapping,
+ * IRQs off). MMU off, then the firmware's spin-table protocol: sleep until mailbox 3 of this
+ * core holds an address, clear it, jump there. The rebooted kernel's smp_init finds them so.
+ */
+	.globl	hyp_park_cpu
+hyp_park_cpu:
+	mrc	p15, 0, r0, c1, c0, 0
+	bic	r0, r0, #0x5
+	bic	r0, r0, #0x1000
+	mcr	p15, 0, r0, c1, c0, 0
+	isb
+	mrc	p15, 0, r0, c0, c0, 5		@ MPIDR
+	and	r0, r0, #3
+	ldr	r1, .Lmbox3_clr
+	add	r1, r1, r0, lsl #4		@ this core's mailbox 3 read/clear register
+4:	wfe
+	ldr	r2, [r1]
+	cmp	r2, #0
+	beq	4b
+	str	r2, [r1]			@ write-1s-to-clear
+	bx	r2
+.Lmbox3_clr:
+	.word	0x400000cc
 hyp_reentry_tramp_end:
 
 /*

@@ -36,22 +36,31 @@ static struct stack stacks[CONFIG_NR_CPUS];
 
 static char cmd_line[COMMAND_LINE_SIZE];
 
-/* Give this CPU's IRQ, ABT, UND and FIQ modes their stacks (Linux's cpu_init). */
+/*
+ * Give this CPU's IRQ, ABT, UND and FIQ modes their stacks (Linux's cpu_init). The pointers
+ * are pinned to r0-r3: r8-r12 are banked in FIQ mode and would read other values there.
+ */
 void cpu_init(void)
 {
 	struct stack *stk = &stacks[smp_processor_id()];
+	register u32 *irq __asm__("r0") = stk->irq;
+	register u32 *abt __asm__("r1") = stk->abt;
+	register u32 *und __asm__("r2") = stk->und;
+	register u32 *fiq __asm__("r3") = stk->fiq;
 
-	__asm__ __volatile__("msr cpsr_c, %1\n\tmov sp, %0\n\t"
-			     "msr cpsr_c, %2\n\tmov sp, %3\n\t"
-			     "msr cpsr_c, %4\n\tmov sp, %5\n\t"
-			     "msr cpsr_c, %6\n\tmov sp, %7\n\t"
+	__asm__ __volatile__("msr cpsr_c, %4\n\tmov sp, %0\n\t"
+			     "msr cpsr_c, %5\n\tmov sp, %1\n\t"
+			     "msr cpsr_c, %6\n\tmov sp, %2\n\t"
+			     "msr cpsr_c, %7\n\tmov sp, %3\n\t"
 			     "msr cpsr_c, %8"
 			     :
-			     : "r"(stk->irq), "I"(IRQ_MODE | PSR_I_BIT | PSR_F_BIT), "I"(ABT_MODE | PSR_I_BIT | PSR_F_BIT),
-			       "r"(stk->abt), "I"(UND_MODE | PSR_I_BIT | PSR_F_BIT), "r"(stk->und),
-			       "I"(FIQ_MODE | PSR_I_BIT | PSR_F_BIT), "r"(stk->fiq),
+			     : "r"(irq), "r"(abt), "r"(und), "r"(fiq),
+			       "I"(IRQ_MODE | PSR_I_BIT | PSR_F_BIT),
+			       "I"(ABT_MODE | PSR_I_BIT | PSR_F_BIT),
+			       "I"(UND_MODE | PSR_I_BIT | PSR_F_BIT),
+			       "I"(FIQ_MODE | PSR_I_BIT | PSR_F_BIT),
 			       "I"(SVC_MODE | PSR_I_BIT | PSR_F_BIT)
-			     : "r14", "memory");
+			     : "memory");
 }
 
 /* Linux's cacheid_init + the CPU: lines. */

@@ -26,6 +26,8 @@
 #define LOCAL_BASE IO_ADDRESS(0x40000000)
 #define LOCAL_GPU_ROUTING 0x0c
 #define LOCAL_IRQ_PENDING(cpu) (0x60 + 4 * (cpu))
+#define LOCAL_IRQ_CNTV (1 << 3)
+#define LOCAL_IRQ_MAILBOX0 (1 << 4)
 #define LOCAL_IRQ_GPU (1 << 8)
 
 unsigned long irq_count[CONFIG_NR_CPUS];
@@ -46,6 +48,10 @@ void bcm2836_handle_irq(void)
 	u32 local = readl(LOCAL_BASE + LOCAL_IRQ_PENDING(cpu));
 
 	irq_count[cpu]++;
+	if (local & LOCAL_IRQ_CNTV)
+		arch_timer_handler();
+	if (local & LOCAL_IRQ_MAILBOX0)
+		bcm2836_handle_ipi();
 	if (local & LOCAL_IRQ_GPU) {
 		u32 pend2 = readl(ARMCTRL_BASE + ARMCTRL_PENDING2);
 

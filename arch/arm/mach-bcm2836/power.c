@@ -12,6 +12,7 @@
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/mach.h>
+#include <asm/smp.h>
 
 #define PM_BASE IO_ADDRESS(0x3f100000)
 #define PM_RSTC 0x1c
@@ -73,7 +74,7 @@ void machine_restart(void)
  */
 int machine_reboot_hyp(void)
 {
-	extern char hyp_reentry_tramp[], hyp_reentry_tramp_end[], __data_pristine[];
+	extern char hyp_reentry_tramp[], hyp_reentry_tramp_end[], hyp_park_cpu[], __data_pristine[];
 	extern char _text[], _sdata[], _edata[];
 	extern u32 swapper_pg_dir[4096], __atags_pointer;
 	extern void hyp_flush_dcache_all(void);
@@ -94,6 +95,8 @@ int machine_reboot_hyp(void)
 	__asm__ __volatile__("mcr p15, 0, %0, c7, c5, 0\n\t" /* ICIALLU */
 			     "mcr p15, 0, %0, c8, c7, 0\n\t" /* TLBIALL */
 			     "dsb\n\tisb" ::"r"(0) : "memory");
+	/* the other CPUs must leave the kernel before it is overwritten */
+	smp_send_stop(TRAMP_PHYS + (hyp_park_cpu - hyp_reentry_tramp));
 	fn(_sdata - _text, data, __atags_pointer, TRAMP_PHYS + 0x800);
 	for (;;)
 		wfi();

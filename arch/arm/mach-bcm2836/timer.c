@@ -6,9 +6,49 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <asm/cp15.h>
+#include <asm/io.h>
 #include <asm/mach.h>
+#include <asm/smp.h>
+
+#define LOCAL_TIMER_INT_CONTROL(cpu) (IO_LOCAL_VIRT + 0x40 + 4 * (cpu))
+#define LOCAL_INT_CNTVIRQ (1 << 3)
+#define CNTV_CTL_ENABLE (1 << 0)
 
 static u32 timer_rate;
+volatile unsigned long jiffies;
+unsigned long tick_count[CONFIG_NR_CPUS];
+
+static void write_cntv_cval(u64 v)
+{
+	__asm__ __volatile__("mcrr p15, 3, %Q0, %R0, c14\n\tisb" ::"r"(v));
+}
+
+/* Start this CPU's periodic tick (HZ) on the virtual timer, routed to its IRQ line. */
+void arch_timer_starting_cpu(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	write_cntv_cval(read_cntvct() + timer_rate / HZ);
+	__write_cp15(CNTV_CTL_ENABLE, 0, c14, c3, 1); /* CNTV_CTL: enabled, not masked */
+	writel(readl(LOCAL_TIMER_INT_CONTROL(cpu)) | LOCAL_INT_CNTVIRQ,
+	       LOCAL_TIMER_INT_CONTROL(cpu));
+}
+
+/* The tick: next deadline one period later; CPU 0 keeps jiffies. */
+void arch_timer_handler(void)
+{
+	unsigned int cpu = smp_processor_id();
+	u64 cval;
+
+	__asm__ __volatile__("mrrc p15, 3, %Q0, %R0, c14" : "=r"(cval));
+	cval += timer_rate / HZ;
+	if (cval < read_cntvct()) /* fell behind (e.g. a long IRQs-off stretch): skip ahead */
+		cval = read_cntvct() + timer_rate / HZ;
+	write_cntv_cval(cval);
+	tick_count[cpu]++;
+	if (cpu == 0)
+		jiffies++;
+}
 
 void arch_timer_init(void)
 {

@@ -26,6 +26,12 @@ void arch_timer_init(void);
 u32 arch_timer_rate(void);
 u64 arch_counter_get(void);
 u64 local_clock(void);         /* ns since the counter started (0 until time_init) */
+#define HZ 100
+extern volatile unsigned long jiffies;
+extern unsigned long tick_count[CONFIG_NR_CPUS];
+void arch_timer_starting_cpu(void); /* this CPU's tick */
+void arch_timer_handler(void);
+void bcm2836_handle_ipi(void);
 /* power.c */
 void __noreturn machine_power_off(void);
 void __noreturn machine_restart(void);

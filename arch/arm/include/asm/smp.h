@@ -1,14 +1,60 @@
 /*
- * asm/smp.h - which CPU am I. Until the SMP bring-up only CPU 0 runs.
+ * asm/smp.h - which CPU am I, which CPUs run, and cross-CPU calls (arch/arm/kernel/smp.c).
+ *
+ * The Pi 2's four cores: MPIDR 0x80000f00..0x80000f03 (cluster 0xf, cpu 0-3). CPU 0 boots
+ * the kernel; smp_init releases 1-3 through their BCM2836 mailbox 3; IPIs travel through
+ * mailbox 0 of the target core.
  */
 #ifndef _ASM_SMP_H
 #define _ASM_SMP_H
 
+#include <linux/types.h>
 #include <asm/cp15.h>
+
+#define NR_CPUS CONFIG_NR_CPUS
+#define THREAD_SIZE 8192
+
+enum ipi_msg_type {
+	IPI_WAKEUP,
+	IPI_TIMER,
+	IPI_RESCHEDULE,
+	IPI_CALL_FUNC,
+	IPI_CPU_STOP,
+	NR_IPI
+};
 
 static inline unsigned int smp_processor_id(void)
 {
 	return read_mpidr() & 3;
 }
+
+extern volatile unsigned long cpu_online_bits;
+static inline bool cpu_online(unsigned int cpu)
+{
+	return cpu < NR_CPUS && (cpu_online_bits & (1UL << cpu));
+}
+unsigned int num_online_cpus(void);
+
+struct cpu_info {
+	u32 mpidr;
+	u32 entry_mode; /* CPSR mode the CPU arrived in: SVC (0x13) or HYP (0x1a) */
+	unsigned long ipi_count[NR_IPI];
+};
+extern struct cpu_info cpu_info[NR_CPUS];
+
+void smp_prepare_cpus(void);
+void smp_init(void);
+void handle_IPI(unsigned int ipinr);
+void smp_send_ipi(unsigned int cpu, enum ipi_msg_type ipi);
+/* Stop every other CPU: it masks IRQs, stops its tick, goes offline and waits in wfi — or,
+ * if park_pa is not 0, jumps to that identity-mapped address (the hvc reboot's spin table). */
+void smp_send_stop(unsigned long park_pa);
+const char *ipi_name(unsigned int ipinr);
+
+typedef void (*smp_call_func_t)(void *info);
+/* Run func(info) on cpu (in its IPI handler, IRQs off); wait for it if asked. 0 or -ENXIO. */
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, int wait);
+/* Run func(info) on every other online CPU, all at once; wait for all if asked. */
+void smp_call_function(smp_call_func_t func, void *info, int wait);
 
 #endif

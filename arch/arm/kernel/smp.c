@@ -1,0 +1,300 @@
+/*
+ * smp.c - bringing up CPUs 1-3 and talking to them (Linux's arch/arm/kernel/smp.c with the
+ * BCM2836 specifics of arch/arm/mach-bcm/platsmp.c).
+ *
+ *   kernel_init (ours: start_kernel, after time_init)
+ *     smp_prepare_cpus    CPU0's topology line, idmap_pgd, IPIs on
+ *     smp_init            "smp: Bringing up secondary CPUs ..."
+ *       boot_secondary    secondary_data = {idmap, swapper, stack}; mailbox 3 <- PA of
+ *                         secondary_startup (head.S); dsb; sev
+ *                           -> secondary_start_kernel on that CPU: mode stacks, per-CPU
+ *                              offset (TPIDRPRW), topology line, IPIs + local timer, online,
+ *                              idle in wfi
+ *     smp_cpus_done       "smp: Brought up 1 node, 4 CPUs", BogoMIPS, hyp_mode_check
+ *
+ * Cross-CPU calls: one call slot per target CPU; the caller fills it, rings IPI_CALL_FUNC in
+ * the target's mailbox 0, and (if it waits) sleeps in wfe until the target clears `pending`.
+ */
+#include <errno.h>
+#include <string.h>
+#include <linux/kernel.h>
+#include <linux/init.h>
+#include <linux/printk.h>
+#include <linux/spinlock.h>
+#include <asm/cp15.h>
+#include <asm/io.h>
+#include <asm/irqflags.h>
+#include <asm/mach.h>
+#include <asm/memory.h>
+#include <asm/percpu.h>
+#include <asm/pgtable-2level-hwdef.h>
+#include <asm/ptrace.h>
+#include <asm/smp.h>
+
+#define LOCAL_MAILBOX3_SET(cpu) (IO_LOCAL_VIRT + 0x8c + 0x10 * (cpu))
+#define LOCAL_MAILBOX0_SET(cpu) (IO_LOCAL_VIRT + 0x80 + 0x10 * (cpu))
+#define LOCAL_MAILBOX0_CLR(cpu) (IO_LOCAL_VIRT + 0xc0 + 0x10 * (cpu))
+#define LOCAL_MAILBOX_INT_CONTROL(cpu) (IO_LOCAL_VIRT + 0x50 + 4 * (cpu))
+#define BOOT_TIMEOUT_NS 1000000000ull
+
+/* Read by head.S with the MMU off: keep the layout (pgdir +0, swapper +4, stack +8). */
+struct secondary_data {
+	u32 pgdir;
+	u32 swapper;
+	u32 stack;
+} secondary_data;
+
+volatile unsigned long cpu_online_bits;
+struct cpu_info cpu_info[NR_CPUS];
+static u32 idmap_pgd[4096] __aligned(16384);
+static u8 cpu_stacks[NR_CPUS][THREAD_SIZE] __aligned(8);
+
+struct call_single_data {
+	smp_call_func_t func;
+	void *info;
+	volatile int pending;
+};
+static struct call_single_data csd[NR_CPUS];
+static DEFINE_SPINLOCK(csd_lock);
+
+extern u32 swapper_pg_dir[4096], __boot_cpu_mode;
+extern char __turn_mmu_on[], secondary_startup[], __vectors_start[];
+void cpu_init(void);
+void hyp_mode_check(void);
+
+unsigned int num_online_cpus(void)
+{
+	return __builtin_popcountl(cpu_online_bits);
+}
+
+const char *ipi_name(unsigned int ipinr)
+{
+	static const char *const names[NR_IPI] = {"CPU wakeup interrupts", "Timer broadcast interrupts",
+						  "Rescheduling interrupts", "Function call interrupts",
+						  "CPU stop interrupts"};
+	return ipinr < NR_IPI ? names[ipinr] : "unknown";
+}
+
+/* Linux's store_cpu_topology line for this CPU. */
+static void store_cpu_topology(unsigned int cpu)
+{
+	u32 mpidr = read_mpidr();
+
+	cpu_info[cpu].mpidr = mpidr;
+	pr_info("CPU%u: thread %d, cpu %u, socket %u, mpidr %x\n", cpu, -1, mpidr & 0xff,
+		(mpidr >> 8) & 0xff, mpidr);
+}
+
+/* Clean a range to memory: CPUs starting with their caches off read it from there. */
+static void clean_dcache_range(void *start, size_t size)
+{
+	unsigned long a = (unsigned long)start & ~(L1_CACHE_BYTES - 1UL);
+
+	for (; a < (unsigned long)start + size; a += L1_CACHE_BYTES)
+		__asm__ __volatile__("mcr p15, 0, %0, c7, c10, 1" ::"r"(a) : "memory"); /* DCCMVAC */
+	dsb();
+}
+
+/* Take mailbox 0 interrupts on this CPU (the IPIs). */
+static void ipi_enable_this_cpu(void)
+{
+	writel(1 << 0, LOCAL_MAILBOX_INT_CONTROL(smp_processor_id()));
+}
+
+void __init smp_prepare_cpus(void)
+{
+	u32 sect = __pa(__turn_mmu_on) >> SECTION_SHIFT;
+
+	cpu_info[0].entry_mode = __boot_cpu_mode;
+	cpu_online_bits = 1;
+	store_cpu_topology(0);
+	/* idmap_pgd: the kernel's mappings plus the identity section that turns the MMU on */
+	memcpy(idmap_pgd, swapper_pg_dir, sizeof(idmap_pgd));
+	idmap_pgd[sect] = (sect << SECTION_SHIFT) | PMD_TYPE_SECT | PMD_SECT_AP_WRITE |
+			  PMD_SECT_AP_READ | PMD_FLAGS_SMP;
+	clean_dcache_range(idmap_pgd, sizeof(idmap_pgd));
+	ipi_enable_this_cpu();
+}
+
+/* Release one CPU and wait (at most a second) for it to come online. */
+static int boot_secondary(unsigned int cpu)
+{
+	u64 until;
+
+	secondary_data.pgdir = __pa(idmap_pgd);
+	secondary_data.swapper = __pa(swapper_pg_dir) | TTB_FLAGS_SMP;
+	secondary_data.stack = (u32)(cpu_stacks[cpu] + THREAD_SIZE);
+	clean_dcache_range(&secondary_data, sizeof(secondary_data));
+	writel(__pa(secondary_startup), LOCAL_MAILBOX3_SET(cpu));
+	dsb();
+	sev();
+	until = local_clock() + BOOT_TIMEOUT_NS;
+	while (!cpu_online(cpu)) {
+		if (local_clock() > until) {
+			pr_crit("CPU%u: failed to come online\n", cpu);
+			return -EIO;
+		}
+		wfe();
+	}
+	return 0;
+}
+
+/* First C code of CPUs 1-3 (from head.S's __secondary_switched). */
+void __noreturn secondary_start_kernel(u32 entry_mode)
+{
+	unsigned int cpu = smp_processor_id();
+
+	cpu_init();
+	write_vbar((u32)__vectors_start); /* (ignored once SCTLR.V selects the high vectors) */
+	isb();
+	write_tpidrprw(__per_cpu_offset[cpu]);
+	cpu_info[cpu].entry_mode = entry_mode;
+	store_cpu_topology(cpu);
+	ipi_enable_this_cpu();
+	arch_timer_starting_cpu();
+	dmb();
+	__atomic_or_fetch(&cpu_online_bits, 1UL << cpu, __ATOMIC_SEQ_CST);
+	dsb();
+	sev();
+	local_irq_enable();
+	for (;;)
+		wfi(); /* cpu_idle: woken by IPIs and the tick */
+}
+
+void __init smp_init(void)
+{
+	unsigned int cpu, n;
+
+	pr_info("smp: Bringing up secondary CPUs ...\n");
+	for (cpu = 1; cpu < NR_CPUS; cpu++)
+		boot_secondary(cpu);
+	n = num_online_cpus();
+	pr_info("smp: Brought up 1 node, %u CPU%s\n", n, n > 1 ? "s" : "");
+	/* BogoMIPS from the timer (Linux's "lpj = rate / HZ"): rate / 500000 per CPU */
+	pr_info("SMP: Total of %u processors activated (%lu.%02lu BogoMIPS).\n", n,
+		(unsigned long)((u64)arch_timer_rate() * n / 500000),
+		(unsigned long)((u64)arch_timer_rate() * n / 5000 % 100));
+	hyp_mode_check();
+}
+
+void smp_send_ipi(unsigned int cpu, enum ipi_msg_type ipi)
+{
+	dsb();
+	writel(1u << ipi, LOCAL_MAILBOX0_SET(cpu));
+}
+
+static unsigned long stop_park_pa;
+
+/* IPI_CPU_STOP: leave for good (panic, poweroff, the hvc reboot). */
+static void __noreturn ipi_cpu_stop(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	local_irq_disable();
+	__write_cp15(0, 0, c14, c3, 1); /* CNTV_CTL: tick off */
+	__atomic_and_fetch(&cpu_online_bits, ~(1UL << cpu), __ATOMIC_SEQ_CST);
+	dsb();
+	sev();
+	if (stop_park_pa)
+		((void (*)(void))stop_park_pa)();
+	for (;;)
+		wfi();
+}
+
+void smp_send_stop(unsigned long park_pa)
+{
+	unsigned int cpu, self = smp_processor_id();
+	u64 until = local_clock() + BOOT_TIMEOUT_NS;
+
+	stop_park_pa = park_pa;
+	dsb();
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		if (cpu != self && cpu_online(cpu))
+			smp_send_ipi(cpu, IPI_CPU_STOP);
+	while (cpu_online_bits & ~(1UL << self))
+		if (local_clock() > until) {
+			pr_warn("SMP: failed to stop secondary CPUs %lx\n", cpu_online_bits);
+			break;
+		}
+}
+
+void handle_IPI(unsigned int ipinr)
+{
+	unsigned int cpu = smp_processor_id();
+	struct call_single_data *d = &csd[cpu];
+
+	if (ipinr < NR_IPI)
+		cpu_info[cpu].ipi_count[ipinr]++;
+	if (ipinr == IPI_CPU_STOP)
+		ipi_cpu_stop();
+	if (ipinr == IPI_CALL_FUNC && d->pending) {
+		d->func(d->info);
+		dmb();
+		d->pending = 0;
+		dsb();
+		sev();
+	}
+}
+
+/* Mailbox 0 interrupt of this CPU: each set bit is one IPI. */
+void bcm2836_handle_ipi(void)
+{
+	unsigned int cpu = smp_processor_id();
+	u32 bits = readl(LOCAL_MAILBOX0_CLR(cpu));
+
+	writel(bits, LOCAL_MAILBOX0_CLR(cpu));
+	while (bits) {
+		unsigned int ipi = __builtin_ctz(bits);
+
+		bits &= bits - 1;
+		handle_IPI(ipi);
+	}
+}
+
+/* Queue func on each CPU in mask (not this one), ring them, optionally wait for all. */
+static void smp_call_function_many(unsigned long mask, smp_call_func_t func, void *info, int wait)
+{
+	unsigned long flags;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		if (!(mask & (1UL << cpu)))
+			continue;
+		for (;;) { /* the target's slot may still be busy with an earlier call */
+			spin_lock_irqsave(&csd_lock, flags);
+			if (!csd[cpu].pending)
+				break;
+			spin_unlock_irqrestore(&csd_lock, flags);
+			wfe();
+		}
+		csd[cpu].func = func;
+		csd[cpu].info = info;
+		csd[cpu].pending = 1;
+		spin_unlock_irqrestore(&csd_lock, flags);
+		smp_send_ipi(cpu, IPI_CALL_FUNC);
+	}
+	for (cpu = 0; wait && cpu < NR_CPUS; cpu++)
+		while ((mask & (1UL << cpu)) && csd[cpu].pending)
+			wfe();
+}
+
+int smp_call_function_single(unsigned int cpu, smp_call_func_t func, void *info, int wait)
+{
+	unsigned long flags;
+
+	if (!cpu_online(cpu))
+		return -ENXIO;
+	if (cpu == smp_processor_id()) {
+		local_irq_save(flags);
+		func(info);
+		local_irq_restore(flags);
+		return 0;
+	}
+	smp_call_function_many(1UL << cpu, func, info, wait);
+	return 0;
+}
+
+void smp_call_function(smp_call_func_t func, void *info, int wait)
+{
+	smp_call_function_many(cpu_online_bits & ~(1UL << smp_processor_id()), func, info, wait);
+}

@@ -1,0 +1,37 @@
+/*
+ * percpu.h - per-CPU variables (Linux's API; kernel/mm/percpu.c sets up the areas).
+ *
+ * DEFINE_PER_CPU(type, name) puts one copy of `name` in the .data..percpu section: the
+ * template. setup_per_cpu_areas gives each CPU a unit holding its own copy, and records how
+ * far that unit lies from the template in __per_cpu_offset[cpu]:
+ *
+ *   template  __per_cpu_start [ name ... ] __per_cpu_end       (init memory, the link address)
+ *   unit 0    [ name ... | reserved | dynamic ]  = template + __per_cpu_offset[0]
+ *   unit 1    [ name ... | reserved | dynamic ]  = template + __per_cpu_offset[1]  ...
+ *
+ *   per_cpu_ptr(&name, cpu) = &name + __per_cpu_offset[cpu]
+ *   this_cpu_ptr(&name)     = &name + TPIDRPRW (this CPU's offset)
+ */
+#ifndef _LINUX_PERCPU_H
+#define _LINUX_PERCPU_H
+
+#include <linux/compiler.h>
+#include <linux/types.h>
+#include <asm/percpu.h>
+
+#define DEFINE_PER_CPU(type, name) __section(".data..percpu") __typeof__(type) name
+#define DECLARE_PER_CPU(type, name) extern __section(".data..percpu") __typeof__(type) name
+
+#define SHIFT_PERCPU_PTR(ptr, off) ((__typeof__(ptr))((unsigned long)(ptr) + (off)))
+#define per_cpu_ptr(ptr, cpu) SHIFT_PERCPU_PTR(ptr, __per_cpu_offset[cpu])
+#define this_cpu_ptr(ptr) SHIFT_PERCPU_PTR(ptr, __my_cpu_offset())
+#define per_cpu(var, cpu) (*per_cpu_ptr(&(var), cpu))
+#define this_cpu_read(var) (*this_cpu_ptr(&(var)))
+#define this_cpu_inc(var) ((*this_cpu_ptr(&(var)))++)
+#define this_cpu_add(var, n) ((*this_cpu_ptr(&(var))) += (n))
+
+extern char __per_cpu_start[], __per_cpu_end[], __per_cpu_load[];
+
+void setup_per_cpu_areas(void);
+
+#endif
