@@ -54,6 +54,7 @@ void pl011_init(void)
 
 	while (readl(UART_BASE + UART_FR) & UART_FR_BUSY)
 		;
+	writel(0x7ff, UART_BASE + UART_ICR); /* clear before draining, never after: see below */
 	pl011_rx_drain();
 	writel(0, UART_BASE + UART_CR);
 	sel = readl(GPIO_BASE + GPFSEL1);
@@ -65,13 +66,17 @@ void pl011_init(void)
 	writel((1 << 14) | (1 << 15), GPIO_BASE + GPPUDCLK0);
 	delay_cycles(150);
 	writel(0, GPIO_BASE + GPPUDCLK0);
-	writel(0x7ff, UART_BASE + UART_ICR);
 	writel(26, UART_BASE + UART_IBRD); /* 48 MHz / (16 * 115200) = 26.04 */
 	writel(3, UART_BASE + UART_FBRD);
 	/* Keep FEN as found: toggling it flushes the FIFOs, and with them what was typed. */
 	writel(UART_LCRH_WLEN8 | (readl(UART_BASE + UART_LCRH) & UART_LCRH_FEN),
 	       UART_BASE + UART_LCRH);
 	writel(UART_CR_EN_TX_RX, UART_BASE + UART_CR);
+	/*
+	 * A byte that arrived since the first drain has its RX interrupt pending (nothing cleared
+	 * it), and init_IRQ unmasks it; drain once more anyway so the shell sees it at once.
+	 */
+	pl011_rx_drain();
 }
 
 void pl011_putc(char c)
