@@ -134,10 +134,17 @@ void __init setup_arch(char **cmdline_p)
 	adjust_lowmem_bounds();
 }
 
-/* Linux's hyp_mode_check: how CPUs arrived. */
+/* Set by a secondary CPU that arrived in another mode than the boot CPU. */
+bool boot_cpu_mode_mismatch;
+
+/* Linux's hyp_mode_check: how the CPUs arrived (after smp_init). */
 void __init hyp_mode_check(void)
 {
-	if (__boot_cpu_mode == HYP_MODE) {
+	if (boot_cpu_mode_mismatch) {
+		pr_warn("CPU: WARNING: CPU(s) started in wrong/inconsistent modes (primary CPU mode 0x%x)\n",
+			__boot_cpu_mode);
+		pr_warn("CPU: This may indicate a broken bootloader or firmware.\n");
+	} else if (__boot_cpu_mode == HYP_MODE) {
 		pr_info("CPU: All CPU(s) started in HYP mode.\n");
 		pr_info("CPU: Virtualization extensions available.\n");
 	} else {

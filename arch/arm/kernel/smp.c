@@ -61,6 +61,7 @@ extern u32 swapper_pg_dir[4096], __boot_cpu_mode;
 extern char __turn_mmu_on[], secondary_startup[], __vectors_start[];
 void cpu_init(void);
 void hyp_mode_check(void);
+extern bool boot_cpu_mode_mismatch;
 
 unsigned int num_online_cpus(void)
 {
@@ -149,6 +150,8 @@ void __noreturn secondary_start_kernel(u32 entry_mode)
 	isb();
 	write_tpidrprw(__per_cpu_offset[cpu]);
 	cpu_info[cpu].entry_mode = entry_mode;
+	if (entry_mode != __boot_cpu_mode)
+		boot_cpu_mode_mismatch = true;
 	store_cpu_topology(cpu);
 	ipi_enable_this_cpu();
 	arch_timer_starting_cpu();

@@ -163,7 +163,7 @@ def hyp_entry_through_hvc():
     m.send("hvc\n")
     m.wait_for(r"Rebooting through hvc")
     m.wait_for(r"Booting pimm on physical CPU 0xf00", 15)
-    m.wait_for(r"CPU: All CPU\(s\) started in HYP mode\.", 15)
+    m.wait_for(r"CPU: WARNING: CPU\(s\) started in wrong/inconsistent modes \(primary CPU mode 0x1a\)", 15)
     m.wait_for(r"pimm> ", 15)
     assert m.cmd("version").startswith("pimm version")
     expect_error(m, "hvc", "entered in HYP mode")

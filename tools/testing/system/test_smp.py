@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Issue 5 (SMP part): CPUs 1-3 brought up, IPIs, `cpus`, `on CPU COMMAND`."""
+import re
+
+from systest import boot, case, expect_error, run
+
+
+@case
+def four_cpus_come_up_with_linux_lines():
+    m = boot()
+    log = m.boot_log
+    for cpu in range(4):
+        assert f"CPU{cpu}: thread -1, cpu {cpu}, socket 15, mpidr 80000f0{cpu}" in log, cpu
+    assert "smp: Bringing up secondary CPUs ..." in log
+    assert "smp: Brought up 1 node, 4 CPUs" in log
+    assert "SMP: Total of 4 processors activated (500.00 BogoMIPS)." in log  # 62.5 MHz timer
+    assert m.poweroff() == 0
+
+
+@case
+def cpus_lists_each_cpu_from_itself():
+    m = boot()
+    out = m.cmd("cpus")
+    rows = re.findall(r"^ +(\d)  (80000f0\d)  (\w+) +(\w+) +0x([0-9a-f]{8})", out, re.M)
+    assert [r[0] for r in rows] == ["0", "1", "2", "3"], out
+    for cpu, mpidr, entry, now, _ in rows:
+        assert mpidr == f"80000f0{cpu}" and entry == "SVC" and now == "SVC", out
+    assert "4 of 4 CPUs online" in out
+    expect_error(m, "cpus 1")
+
+
+@case
+def on_runs_a_command_on_that_cpu():
+    m = boot()
+    before = m.cmd("cpus")
+    callfn = {r[0]: int(r[1]) for r in re.findall(r"^ +(\d)  .* (\d+)$", before, re.M)}
+    m.cmd("on 2 version")
+    after = m.cmd("cpus")
+    callfn2 = {r[0]: int(r[1]) for r in re.findall(r"^ +(\d)  .* (\d+)$", after, re.M)}
+    assert callfn2["2"] > callfn["2"], (before, after)  # CPU 2 took function-call IPIs
+    out = m.cmd("on 3 peek 0x10000000")
+    assert "section translation fault" in out
+    out = m.cmd("on 1 crash null")
+    assert "Unable to handle kernel NULL pointer dereference at virtual address 00000000" in out
+    assert "stopped by a kernel oops" in out
+    assert m.cmd("on 1 version").startswith("pimm version"), "CPU 1 did not survive its oops"
+    assert m.cmd("on 0 version").startswith("pimm version")
+
+
+@case
+def on_refuses_bad_cpus_and_commands():
+    m = boot()
+    expect_error(m, "on 4 version", "no CPU 4")
+    expect_error(m, "on 99999999999 version", "out of range")
+    expect_error(m, "on x version", "bad CPU number")
+    expect_error(m, "on 1 nosuch", "command not found")
+    expect_error(m, "on 1 on 2 version", "cannot be nested")
+    expect_error(m, "on 1")
+    expect_error(m, "on")
+    assert "4 of 4 CPUs online" in m.cmd("cpus")
+
+
+@case
+def hvc_reboot_parks_and_brings_cpus_up_again():
+    """After `hvc` CPU 0 re-enters in HYP; CPUs 1-3 wait in the spin table the old kernel left
+    (in SVC), so Linux's mode-mismatch warning is the right report."""
+    m = boot()
+    m.send("hvc\n")
+    m.wait_for(r"Rebooting through hvc")
+    m.wait_for(r"smp: Brought up 1 node, 4 CPUs", 15)
+    m.wait_for(r"CPU: WARNING: CPU\(s\) started in wrong/inconsistent modes \(primary CPU mode 0x1a\)", 5)
+    m.wait_for(r"pimm> ", 5)
+    out = m.cmd("cpus")
+    assert re.search(r"^ +0  80000f00  HYP   SVC", out, re.M), out
+    assert len(re.findall(r"^ +[123]  80000f0[123]  SVC   SVC", out, re.M)) == 3, out
+    assert m.poweroff() == 0
+
+
+if __name__ == "__main__":
+    run()
