@@ -9,6 +9,7 @@
  *     "Kernel command line"    then parse_args (__setup handlers)
  *     init_IRQ, time_init      interrupt controllers, the generic timer clock source
  *     local_irq_enable
+ *     mark_readonly            kernel text RO, the rest NX, "Checked W+X mappings: passed"
  *     shell_main               the console shell (kernel/shell/), never returns
  */
 #include <string.h>
@@ -32,6 +33,7 @@ void setup_arch(char **cmdline_p);
 void parse_args(char *cmdline);
 void init_IRQ(void);
 void __noreturn shell_main(void);
+void mark_readonly(void);
 
 static void __init smp_setup_processor_id(void)
 {
@@ -57,6 +59,8 @@ void __noreturn start_kernel(void)
 	pr_notice("%s", linux_banner);
 	setup_arch(&command_line);
 	saved_command_line = boot_command_line;
+	setup_per_cpu_areas();
+	smp_prepare_boot_cpu(); /* TPIDRPRW = CPU 0's per-CPU offset */
 	strlcpy(static_command_line, command_line, sizeof(static_command_line));
 	pr_notice("Kernel command line: %s\n", saved_command_line);
 	parse_early_param();
@@ -69,5 +73,6 @@ void __noreturn start_kernel(void)
 	smp_prepare_cpus();
 	arch_timer_starting_cpu();
 	smp_init();
+	mark_readonly(); /* Linux: kernel_init, once init code is done (arch/arm/mm/rodata.c) */
 	shell_main();
 }

@@ -32,6 +32,33 @@
 
 extern char __per_cpu_start[], __per_cpu_end[], __per_cpu_load[];
 
+#define BITS_PER_LONG (8 * sizeof(unsigned long))
+#define BITS_TO_LONGS(n) (((n) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+
+/* How the first chunk is cut (Linux's struct pcpu_alloc_info, one group). */
+struct pcpu_alloc_info {
+	size_t static_size, reserved_size, dyn_size;
+	size_t unit_size, atom_size, alloc_size, size_sum;
+	unsigned int nr_units;
+};
+
+/* The first (and in pimm only) chunk: its units and the dynamic allocator's maps. */
+struct pcpu_first_chunk {
+	struct pcpu_alloc_info ai;
+	void *base_addr;            /* unit 0 (pcpu_base_addr) */
+	unsigned long *alloc_map;   /* bit per 4 bytes of reserved+dynamic: in use */
+	unsigned long *bound_map;   /* bit per 4 bytes: an allocation starts (or ends) here */
+	size_t nr_map_bits;
+	unsigned int nr_allocs;
+	size_t used_bytes;
+};
+extern struct pcpu_first_chunk pcpu_chunk;
+
+void pcpu_build_alloc_info(struct pcpu_alloc_info *ai, size_t static_size, size_t reserved,
+			   size_t dyn, unsigned int nr_cpus);
 void setup_per_cpu_areas(void);
+void *__alloc_percpu(size_t size, size_t align);
+#define alloc_percpu(type) ((type *)__alloc_percpu(sizeof(type), __alignof__(type)))
+void free_percpu(void *ptr);
 
 #endif

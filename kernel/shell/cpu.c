@@ -26,8 +26,8 @@ static void cpu_report(void *arg)
 	__asm__ __volatile__("mrs %0, cpsr" : "=r"(cpsr));
 	shprintf("%3u  %08x  %-5s %-5s  0x%08lx  %8lu %8lu %8lu\n", cpu, read_mpidr(),
 		 mode_name(cpu_info[cpu].entry_mode), mode_name(cpsr & MODE_MASK),
-		 __my_cpu_offset(), irq_count[cpu], tick_count[cpu],
-		 cpu_info[cpu].ipi_count[IPI_CALL_FUNC]);
+		 __my_cpu_offset(), this_cpu_read(irq_count), this_cpu_read(tick_count),
+		 this_cpu_ptr(&ipi_count)[0][IPI_CALL_FUNC]);
 }
 
 static int cmd_cpus(int argc, char **argv)

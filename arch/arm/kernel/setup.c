@@ -3,18 +3,26 @@
  *
  *   setup_arch
  *     setup_processor           CPU: ARMv7 Processor [410fc075] ..., per-mode exception stacks
- *     bcm2836_map_io            static device mapping (console, interrupt controller, timers)
+ *                               (the console prints through head.S's UART section until
+ *                               paging_init's devicemaps_init re-creates the static IO map)
  *     setup_machine_fdt         check the DTB, "Machine model", /chosen, /memory -> memblock
+ *     early_fixmap_init         bm_pte under FIXADDR_TOP; the earlycon slot -> the UART page
  *     parse_early_param         mem=, cma=, vmalloc=, initrd=, memblock=debug, loglevel=...
+ *     early_mm_init             build_mem_type_table: "Memory policy: Data cache writealloc"
  *     adjust_lowmem_bounds      where lowmem ends (vmalloc=), highmem or "Ignoring RAM"
  *     arm_memblock_init         reserve kernel, initrd, page table, reserved-memory, CMA
  *     adjust_lowmem_bounds      again, after the reservations
+ *     paging_init               the kernel's own page tables (arch/arm/mm/mmu.c), which also
+ *                               drop head.S's identity section: NULL now faults
+ *     print_vm_layout           "Virtual kernel memory layout:" (Linux printed it in mem_init,
+ *                               which pimm does not have yet: it moves there with that stage)
  */
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/printk.h>
 #include <asm/cp15.h>
+#include <asm/fixmap.h>
 #include <asm/io.h>
 #include <asm/mach.h>
 #include <asm/memory.h>
@@ -96,28 +104,16 @@ static void __init setup_processor(void)
 	cacheid_print();
 }
 
-/*
- * head.S's identity section (VA 0 -> PA 0) was only needed to turn the MMU on. Drop it now
- * that we run at PAGE_OFFSET, so that a NULL dereference faults (paging_init's
- * prepare_page_table would clear it anyway).
- */
-static void __init clear_identity_mapping(void)
+/* Linux's early_mm_init: the memory types for this CPU, and the policy line. */
+static void __init early_mm_init(void)
 {
-	extern u32 swapper_pg_dir[4096];
-	extern char __turn_mmu_on[];
-
-	swapper_pg_dir[__pa(__turn_mmu_on) >> 20] = 0;
-	dsb();
-	__asm__ __volatile__("mcr p15, 0, %0, c8, c7, 0" ::"r"(0) : "memory"); /* TLBIALL */
-	dsb();
-	isb();
+	build_mem_type_table();
+	pr_info("Memory policy: Data cache %s\n", cache_policy_name);
 }
 
 void __init setup_arch(char **cmdline_p)
 {
 	setup_processor();
-	clear_identity_mapping();
-	bcm2836_map_io();
 	pl011_init();
 	early_trap_init();
 	if (__image_load_addr != KERNEL_PHYS_START)
@@ -125,13 +121,19 @@ void __init setup_arch(char **cmdline_p)
 			KERNEL_PHYS_START);
 
 	setup_machine_fdt((void *)(FDT_FIXED_BASE + (__atags_pointer % SZ_1M)), __atags_pointer);
+	early_fixmap_init();
+	/* what Linux's earlycon=pl011 does: the UART's page in the permanent fixmap slot */
+	__set_fixmap(FIX_EARLYCON_MEM_BASE, EARLY_UART_PHYS & PAGE_MASK, FIXMAP_PAGE_IO);
 	strlcpy(cmd_line, boot_command_line, COMMAND_LINE_SIZE);
 	*cmdline_p = cmd_line;
 
 	parse_early_param();
+	early_mm_init();
 	adjust_lowmem_bounds();
 	arm_memblock_init();
 	adjust_lowmem_bounds();
+	paging_init();
+	print_vm_layout();
 }
 
 /* Set by a secondary CPU that arrived in another mode than the boot CPU. */

@@ -26,7 +26,7 @@
 #include <asm/irqflags.h>
 #include <asm/mach.h>
 #include <asm/memory.h>
-#include <asm/percpu.h>
+#include <linux/percpu.h>
 #include <asm/pgtable-2level-hwdef.h>
 #include <asm/ptrace.h>
 #include <asm/smp.h>
@@ -46,6 +46,7 @@ struct secondary_data {
 
 volatile unsigned long cpu_online_bits;
 struct cpu_info cpu_info[NR_CPUS];
+DEFINE_PER_CPU(unsigned long[NR_IPI], ipi_count);
 static u32 idmap_pgd[4096] __aligned(16384);
 static u8 cpu_stacks[NR_CPUS][THREAD_SIZE] __aligned(8);
 
@@ -100,6 +101,11 @@ static void clean_dcache_range(void *start, size_t size)
 static void ipi_enable_this_cpu(void)
 {
 	writel(1 << 0, LOCAL_MAILBOX_INT_CONTROL(smp_processor_id()));
+}
+
+void __init smp_prepare_boot_cpu(void)
+{
+	set_my_cpu_offset(__per_cpu_offset[smp_processor_id()]);
 }
 
 void __init smp_prepare_cpus(void)
@@ -227,7 +233,7 @@ void handle_IPI(unsigned int ipinr)
 	struct call_single_data *d = &csd[cpu];
 
 	if (ipinr < NR_IPI)
-		cpu_info[cpu].ipi_count[ipinr]++;
+		this_cpu_ptr(&ipi_count)[0][ipinr]++;
 	if (ipinr == IPI_CPU_STOP)
 		ipi_cpu_stop();
 	if (ipinr == IPI_CALL_FUNC && d->pending) {

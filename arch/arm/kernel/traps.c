@@ -13,8 +13,12 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <linux/bug.h>
+#include <string.h>
+#include <asm/cacheflush.h>
 #include <asm/cp15.h>
 #include <asm/page.h>
+#include <asm/pgtable.h>
+#include <asm/setup.h>
 #include <asm/ptrace.h>
 #include <asm/uaccess.h>
 #include <asm/traps.h>
@@ -160,6 +164,27 @@ void die(const char *str, struct pt_regs *regs, u32 err)
 	panic("Fatal exception");
 }
 
+/*
+ * Linux's show_pte: the kernel table entries for addr on one line, "[addr] *pgd=first entry of
+ * the pair" then, when that is a page table in lowmem, the Linux and hardware PTEs.
+ */
+static void show_pte(u32 addr)
+{
+	pmd_t *pmd = pmd_off_k(addr);
+	pte_t *pte;
+
+	pr_alert("[%08x] *pgd=%08x", addr, pmd[0]);
+	if (pmd_none(pmd[0]) || pmd_bad(pmd[0]) ||
+	    (pmd[0] & PAGE_MASK) >= arm_lowmem_limit) {
+		if (pmd_bad(pmd[0]))
+			pr_cont("(bad)");
+		pr_cont("\n");
+		return;
+	}
+	pte = pte_offset_kernel(pmd, addr);
+	pr_cont(", *pte=%08x, *ppte=%08x\n", pte[0], pte[PTE_HWTABLE_PTRS]);
+}
+
 /* Linux's __do_kernel_fault message for an abort nobody fixed up. */
 static void kernel_fault(u32 addr, u32 fsr, bool prefetch, struct pt_regs *regs)
 {
@@ -169,6 +194,7 @@ static void kernel_fault(u32 addr, u32 fsr, bool prefetch, struct pt_regs *regs)
 		 prefetch ? "execute" : (fsr & FSR_WRITE) ? "write" : "read");
 	pr_alert("[%08x] %s (%s 0x%03x)\n", addr, fsr_name(fsr, prefetch),
 		 prefetch ? "IFSR" : "DFSR", fsr);
+	show_pte(addr);
 	die("Oops", regs, (fsr_fs(fsr) & 0x1f) | (fsr & FSR_WRITE));
 }
 
@@ -212,6 +238,29 @@ void do_bad_mode(struct pt_regs *regs)
 void do_reset_vector(void)
 {
 	panic("do_reset_vector: jumped through the reset vector (a NULL function pointer?)");
+}
+
+/*
+ * paging_init's devicemaps_init: fill the vectors page (mapped at 0xffff0000) with a copy of
+ * entry.S's table - 8 "ldr pc" + their literal handler addresses, position independent - and
+ * the stubs page (0xffff1000) with the literal table alone (pimm's vector stubs call C with
+ * relative branches and stay in kernel text). The rest is poisoned with an undefined
+ * instruction, as Linux does.
+ *
+ *   0xffff0000  ldr pc, [pc, #24] x 8 | 8 handler addresses | 0xe7fddef1 ...
+ *   0xffff1000  8 handler addresses   | 0xe7fddef1 ...
+ */
+void __init early_trap_init_vectors(void *vectors)
+{
+	extern char __vectors_start[], __vectors_end[];
+	size_t len = __vectors_end - __vectors_start;
+	u32 *v = vectors;
+
+	for (unsigned int i = 0; i < 2 * PAGE_SIZE / 4; i++)
+		v[i] = 0xe7fddef1;
+	memcpy(vectors, __vectors_start, len);
+	memcpy((char *)vectors + PAGE_SIZE, __vectors_start + len / 2, len / 2);
+	flush_icache_range((unsigned long)vectors, (unsigned long)vectors + 2 * PAGE_SIZE);
 }
 
 /* Point VBAR at the vector table (the high-vectors page replaces this in paging_init). */

@@ -14,6 +14,7 @@
 #include <asm/io.h>
 #include <asm/mach.h>
 #include <asm/smp.h>
+#include <linux/percpu.h>
 
 #define ARMCTRL_BASE IO_ADDRESS(0x3f00b200)
 #define ARMCTRL_PENDING2 0x08
@@ -30,7 +31,7 @@
 #define LOCAL_IRQ_MAILBOX0 (1 << 4)
 #define LOCAL_IRQ_GPU (1 << 8)
 
-unsigned long irq_count[CONFIG_NR_CPUS];
+DEFINE_PER_CPU(unsigned long, irq_count); /* IRQ exceptions taken by this CPU */
 
 void bcm2836_init_irq(void)
 {
@@ -47,7 +48,7 @@ void bcm2836_handle_irq(void)
 	unsigned int cpu = smp_processor_id();
 	u32 local = readl(LOCAL_BASE + LOCAL_IRQ_PENDING(cpu));
 
-	irq_count[cpu]++;
+	this_cpu_inc(irq_count);
 	if (local & LOCAL_IRQ_CNTV)
 		arch_timer_handler();
 	if (local & LOCAL_IRQ_MAILBOX0)

@@ -9,6 +9,7 @@
 #include <asm/io.h>
 #include <asm/mach.h>
 #include <asm/smp.h>
+#include <linux/percpu.h>
 
 #define LOCAL_TIMER_INT_CONTROL(cpu) (IO_LOCAL_VIRT + 0x40 + 4 * (cpu))
 #define LOCAL_INT_CNTVIRQ (1 << 3)
@@ -16,7 +17,7 @@
 
 static u32 timer_rate;
 volatile unsigned long jiffies;
-unsigned long tick_count[CONFIG_NR_CPUS];
+DEFINE_PER_CPU(unsigned long, tick_count); /* timer ticks on this CPU */
 
 static void write_cntv_cval(u64 v)
 {
@@ -45,7 +46,7 @@ void arch_timer_handler(void)
 	if (cval < read_cntvct()) /* fell behind (e.g. a long IRQs-off stretch): skip ahead */
 		cval = read_cntvct() + timer_rate / HZ;
 	write_cntv_cval(cval);
-	tick_count[cpu]++;
+	this_cpu_inc(tick_count);
 	if (cpu == 0)
 		jiffies++;
 }

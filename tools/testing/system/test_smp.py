@@ -1,8 +1,17 @@
 #!/usr/bin/env python3
 """Issue 5 (SMP part): CPUs 1-3 brought up, IPIs, `cpus`, `on CPU COMMAND`."""
+import os
 import re
+import subprocess
 
 from systest import boot, case, expect_error, run
+
+
+def elf_symbols(bdir, *names):
+    out = subprocess.run(["arm-none-eabi-nm", os.path.join(bdir, "kernel.elf")], check=True,
+                         capture_output=True, text=True).stdout
+    syms = {l.split()[2]: int(l.split()[0], 16) for l in out.splitlines() if len(l.split()) == 3}
+    return [syms[n] for n in names]
 
 
 @case
@@ -74,6 +83,32 @@ def hvc_reboot_parks_and_brings_cpus_up_again():
     assert re.search(r"^ +0  80000f00  HYP   SVC", out, re.M), out
     assert len(re.findall(r"^ +[123]  80000f0[123]  SVC   SVC", out, re.M)) == 3, out
     assert m.poweroff() == 0
+
+
+@case
+def percpu_first_chunk_sized_as_linux():
+    m = boot()
+    start, end = elf_symbols(m.bdir, "__per_cpu_start", "__per_cpu_end")
+    s = end - start
+    size_sum = (s + 8192 + 20480 + 4095) // 4096 * 4096   # PFN_ALIGN(s + r + max(d, 12K))
+    unit = max(size_sum, 32768)
+    line = f"percpu: Embedded {size_sum // 4096} pages/cpu s{s} r8192 d{size_sum - s - 8192} u{unit}"
+    assert line in m.boot_log, (line, m.boot_log)
+    out = m.cmd("percpu")
+    units = re.findall(r"^ +(\d)  +(\d)  0x([0-9a-f]{8})  0x([0-9a-f]{8})$", out, re.M)
+    assert len(units) == 4, out
+    bases = [int(u[2], 16) for u in units]
+    offs = [int(u[3], 16) for u in units]
+    assert all(b2 - b1 == unit for b1, b2 in zip(bases, bases[1:])), out
+    assert all(b - o == start for b, o in zip(bases, offs)), "offset = unit - __per_cpu_start"
+    for cpu in range(4):
+        mine = m.cmd(f"on {cpu} percpu")
+        tp = re.search(r"this CPU: (\d), TPIDRPRW 0x([0-9a-f]{8})", mine)
+        assert tp and int(tp.group(1)) == cpu and int(tp.group(2), 16) == offs[cpu], mine
+    # every CPU takes its own ticks: the counters differ per unit
+    ticks = re.search(r"^tick_count +(\d+) +(\d+) +(\d+) +(\d+)$", m.cmd("percpu"), re.M)
+    assert ticks and all(int(t) > 0 for t in ticks.groups()), out
+    expect_error(m, "percpu x")
 
 
 if __name__ == "__main__":

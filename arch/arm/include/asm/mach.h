@@ -20,7 +20,8 @@ void pl011_handle_irq(void);
 /* intc.c */
 void bcm2836_init_irq(void);
 void bcm2836_handle_irq(void);
-extern unsigned long irq_count[CONFIG_NR_CPUS];
+#include <linux/percpu.h>
+DECLARE_PER_CPU(unsigned long, irq_count);
 /* timer.c: ARM generic timer as the clock source */
 void arch_timer_init(void);
 u32 arch_timer_rate(void);
@@ -28,7 +29,7 @@ u64 arch_counter_get(void);
 u64 local_clock(void);         /* ns since the counter started (0 until time_init) */
 #define HZ 100
 extern volatile unsigned long jiffies;
-extern unsigned long tick_count[CONFIG_NR_CPUS];
+DECLARE_PER_CPU(unsigned long, tick_count);
 void arch_timer_starting_cpu(void); /* this CPU's tick */
 void arch_timer_handler(void);
 void bcm2836_handle_ipi(void);

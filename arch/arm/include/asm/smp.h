@@ -38,9 +38,13 @@ unsigned int num_online_cpus(void);
 struct cpu_info {
 	u32 mpidr;
 	u32 entry_mode; /* CPSR mode the CPU arrived in: SVC (0x13) or HYP (0x1a) */
-	unsigned long ipi_count[NR_IPI];
 };
 extern struct cpu_info cpu_info[NR_CPUS];
+/* Per-CPU IPI counters (Linux's irq_stat.ipi_irqs), read with per_cpu(ipi_count, cpu)[n]. */
+#include <linux/percpu.h>
+DECLARE_PER_CPU(unsigned long[NR_IPI], ipi_count);
+/* CPU 0's per-CPU offset into TPIDRPRW, once setup_per_cpu_areas has them. */
+void smp_prepare_boot_cpu(void);
 
 void smp_prepare_cpus(void);
 void smp_init(void);

@@ -18,5 +18,7 @@ const char *fsr_name(u32 fsr, bool prefetch);
 void show_regs(const struct pt_regs *regs);
 void die(const char *str, struct pt_regs *regs, u32 err);
 void early_trap_init(void);
+/* Fill the two pages at vectors (0xffff0000 vectors, 0xffff1000 stubs) from entry.S. */
+void early_trap_init_vectors(void *vectors);
 
 #endif

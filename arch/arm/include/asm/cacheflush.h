@@ -1,0 +1,27 @@
+/*
+ * asm/cacheflush.h - making freshly written code visible to instruction fetch (the vectors
+ * page copy in devicemaps_init). Host tests get a counting stub.
+ */
+#ifndef _ASM_CACHEFLUSH_H
+#define _ASM_CACHEFLUSH_H
+
+#include <asm/page.h>
+
+#ifdef PIMM_HOST_TEST
+void flush_icache_range(unsigned long start, unsigned long end);
+#else
+/* Clean [start, end) to the point of unification, then invalidate the I-cache (all cores). */
+static inline void flush_icache_range(unsigned long start, unsigned long end)
+{
+	for (unsigned long a = start & ~(L1_CACHE_BYTES - 1UL); a < end; a += L1_CACHE_BYTES)
+		__asm__ __volatile__("mcr p15, 0, %0, c7, c11, 1" ::"r"(a) : "memory"); /* DCCMVAU */
+	__asm__ __volatile__("dsb ish\n\t"
+			     "mcr p15, 0, %0, c7, c1, 0\n\t" /* ICIALLUIS */
+			     "mcr p15, 0, %0, c7, c1, 6\n\t" /* BPIALLIS */
+			     "dsb ish\n\t"
+			     "isb" ::"r"(0)
+			     : "memory");
+}
+#endif
+
+#endif
