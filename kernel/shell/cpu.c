@@ -24,17 +24,17 @@ static void cpu_report(void *arg)
 
 	(void)arg;
 	__asm__ __volatile__("mrs %0, cpsr" : "=r"(cpsr));
-	shprintf("%3u  %08x  %-5s %-5s  0x%08lx  %8lu %8lu %8lu\n", cpu, read_mpidr(),
+	shprintf("%3u  %08x  %-5s %-5s  0x%08lx  %8lu %8lu %8lu  %08x\n", cpu, read_mpidr(),
 		 mode_name(cpu_info[cpu].entry_mode), mode_name(cpsr & MODE_MASK),
 		 __my_cpu_offset(), this_cpu_read(irq_count), this_cpu_read(tick_count),
-		 this_cpu_ptr(&ipi_count)[0][IPI_CALL_FUNC]);
+		 this_cpu_ptr(&ipi_count)[0][IPI_CALL_FUNC], get_cr());
 }
 
 static int cmd_cpus(int argc, char **argv)
 {
 	if (argc != 1)
 		return shell_usage(argv[0]);
-	shprintf("CPU  MPIDR     entry now    per-cpu off     irqs    ticks  callfn\n");
+	shprintf("CPU  MPIDR     entry now    per-cpu off     irqs    ticks  callfn  SCTLR\n");
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		if (cpu_online(cpu))
 			smp_call_function_single(cpu, cpu_report, NULL, 1);

@@ -48,6 +48,7 @@ volatile unsigned long cpu_online_bits;
 struct cpu_info cpu_info[NR_CPUS];
 DEFINE_PER_CPU(unsigned long[NR_IPI], ipi_count);
 static u32 idmap_pgd[4096] __aligned(16384);
+static u32 boot_sctlr; /* CPU 0's SCTLR when it released the others */
 static u8 cpu_stacks[NR_CPUS][THREAD_SIZE] __aligned(8);
 
 struct call_single_data {
@@ -114,6 +115,7 @@ void __init smp_prepare_cpus(void)
 
 	cpu_info[0].entry_mode = __boot_cpu_mode;
 	cpu_online_bits = 1;
+	boot_sctlr = get_cr();
 	store_cpu_topology(0);
 	/* idmap_pgd: the kernel's mappings plus the identity section that turns the MMU on */
 	memcpy(idmap_pgd, swapper_pg_dir, sizeof(idmap_pgd));
@@ -152,7 +154,9 @@ void __noreturn secondary_start_kernel(u32 entry_mode)
 	unsigned int cpu = smp_processor_id();
 
 	cpu_init();
-	write_vbar((u32)__vectors_start); /* (ignored once SCTLR.V selects the high vectors) */
+	/* the boot CPU's vector choice: SCTLR.V (high vectors page) since devicemaps_init */
+	__write_cp15((get_cr() & ~CR_V) | (boot_sctlr & CR_V), 0, c1, c0, 0);
+	write_vbar((u32)__vectors_start); /* used only while SCTLR.V is clear */
 	isb();
 	write_tpidrprw(__per_cpu_offset[cpu]);
 	cpu_info[cpu].entry_mode = entry_mode;

@@ -35,6 +35,9 @@ def cpus_lists_each_cpu_from_itself():
     for cpu, mpidr, entry, now, _ in rows:
         assert mpidr == f"80000f0{cpu}" and entry == "SVC" and now == "SVC", out
     assert "4 of 4 CPUs online" in out
+    sctlr = re.findall(r" ([0-9a-f]{8})$", out, re.M)
+    assert len(sctlr) == 4 and len(set(sctlr)) == 1, f"CPUs differ in SCTLR: {sctlr}"
+    assert int(sctlr[0], 16) & (1 << 13), "SCTLR.V: the high vectors page at 0xffff0000"
     expect_error(m, "cpus 1")
 
 
@@ -42,10 +45,10 @@ def cpus_lists_each_cpu_from_itself():
 def on_runs_a_command_on_that_cpu():
     m = boot()
     before = m.cmd("cpus")
-    callfn = {r[0]: int(r[1]) for r in re.findall(r"^ +(\d)  .* (\d+)$", before, re.M)}
+    callfn = {r[0]: int(r[1]) for r in re.findall(r"^ +(\d)  .* (\d+)  [0-9a-f]{8}$", before, re.M)}
     m.cmd("on 2 version")
     after = m.cmd("cpus")
-    callfn2 = {r[0]: int(r[1]) for r in re.findall(r"^ +(\d)  .* (\d+)$", after, re.M)}
+    callfn2 = {r[0]: int(r[1]) for r in re.findall(r"^ +(\d)  .* (\d+)  [0-9a-f]{8}$", after, re.M)}
     assert callfn2["2"] > callfn["2"], (before, after)  # CPU 2 took function-call IPIs
     out = m.cmd("on 3 peek 0x10000000")
     assert "section translation fault" in out
