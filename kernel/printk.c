@@ -13,6 +13,7 @@
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/spinlock.h>
 #include <asm/irqflags.h>
 #include <asm/mach.h>
 #include <pimm/parse.h>
@@ -30,6 +31,8 @@ static char log_buf[LOG_BUF_LEN];
 static unsigned long log_head, log_tail; /* total bytes written / first byte still kept */
 static bool line_open;                   /* last record has no newline yet */
 static int line_level;
+/* One CPU at a time in the log and on the console (printk may run in IRQs: irqsave). */
+static DEFINE_SPINLOCK(logbuf_lock);
 
 static void log_putc(char c)
 {
@@ -74,7 +77,7 @@ int vprintk(const char *fmt, va_list args)
 	int level, len, plen;
 	u64 ns;
 
-	local_irq_save(flags);
+	spin_lock_irqsave(&logbuf_lock, flags);
 	level = printk_get_level(&fmt);
 	len = kvscnprintf(text, sizeof(text), fmt, args);
 	if (level == -1 && line_open) { /* continuation */
@@ -91,7 +94,7 @@ int vprintk(const char *fmt, va_list args)
 		emit(text, len, line_level, true);
 	}
 	line_open = len == 0 ? line_open : text[len - 1] != '\n';
-	local_irq_restore(flags);
+	spin_unlock_irqrestore(&logbuf_lock, flags);
 	return len;
 }
 
