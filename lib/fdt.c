@@ -12,16 +12,16 @@
 #include <pimm/fdt.h>
 
 /* Byte offsets of the big-endian fields of the header. */
-#define HDR_MAGIC 0
-#define HDR_TOTALSIZE 4
-#define HDR_OFF_DT_STRUCT 8
-#define HDR_OFF_DT_STRINGS 12
-#define HDR_OFF_MEM_RSVMAP 16
-#define HDR_VERSION 20
+#define HDR_MAGIC	      0
+#define HDR_TOTALSIZE	      4
+#define HDR_OFF_DT_STRUCT     8
+#define HDR_OFF_DT_STRINGS    12
+#define HDR_OFF_MEM_RSVMAP    16
+#define HDR_VERSION	      20
 #define HDR_LAST_COMP_VERSION 24
-#define HDR_BOOT_CPUID_PHYS 28
-#define HDR_SIZE_DT_STRINGS 32
-#define HDR_SIZE_DT_STRUCT 36
+#define HDR_BOOT_CPUID_PHYS   28
+#define HDR_SIZE_DT_STRINGS   32
+#define HDR_SIZE_DT_STRUCT    36
 
 #define RSV_ENTRY_SIZE 16
 
@@ -61,6 +61,7 @@ static u32 hdr(const void *fdt, int field)
 	return dt_be32((const u8 *)fdt + field);
 }
 
+/* Header accessors: read the field, no checks (call dt_check_header first). */
 u32 dt_totalsize(const void *fdt)
 {
 	return hdr(fdt, HDR_TOTALSIZE);
@@ -411,35 +412,53 @@ int dt_parent_offset(const void *fdt, int node)
 	return supernode_at_depth(&b, node, depth - 1, &depth);
 }
 
-/* Full path of @node ("/" for the root) into buf; 0, or -DT_ERR_NOSPACE if it won't fit. */
+/* Cut the path in buf (length *len) back to its first @keep components. */
+static void path_truncate(const char *buf, int *len, int keep)
+{
+	int i, seen = 0;
+
+	for (i = 0; i < *len; i++)
+		if (buf[i] == '/' && seen++ == keep)
+			break;
+	*len = i;
+}
+
+/*
+ * Full path of @node ("/" for the root) into buf; 0, or -DT_ERR_NOSPACE if it won't fit.
+ * One walk from the root keeps in buf the path of the current node: components of the
+ * branches that do not fit are counted but not stored, so only the answer must fit.
+ */
 int dt_get_path(const void *fdt, int node, char *buf, int buflen)
 {
 	struct dt_blocks b;
-	int depth, i, len, pos = 0, ret = dt_blocks(fdt, &b);
+	int depth = 0, off, len = 0, stored = 0, nlen, ret = dt_blocks(fdt, &b);
 	const char *name;
 
-	if (!ret)
-		ret = supernode_at_depth(&b, node, 0, &depth);
-	if (ret < 0)
+	if (ret)
 		return ret;
-	if (buflen < 2)
-		return -DT_ERR_NOSPACE;
-	buf[pos++] = '/';
-	for (i = 1; i <= depth; i++) {
-		int anc = supernode_at_depth(&b, node, i, &ret);
-
-		name = dt_get_name(fdt, anc, &len);
-		if (!name)
-			return len;
-		if (len + 1 + (i > 1) > buflen - pos)
-			return -DT_ERR_NOSPACE;
-		if (i > 1)
-			buf[pos++] = '/';
-		for (int j = 0; j < len; j++)
-			buf[pos++] = name[j];
+	for (off = next_node(&b, -1, &depth); off >= 0 && off <= node;
+	     off = next_node(&b, off, &depth)) {
+		if (stored > depth - 1) {
+			path_truncate(buf, &len, depth - 1 < 0 ? 0 : depth - 1);
+			stored = depth - 1 < 0 ? 0 : depth - 1;
+		}
+		name = dt_get_name(fdt, off, &nlen);
+		if (depth > 0 && stored == depth - 1 && name && len + 1 + nlen < buflen) {
+			buf[len++] = '/';
+			for (int j = 0; j < nlen; j++)
+				buf[len++] = name[j];
+			stored = depth;
+		}
+		if (off == node) {
+			if (stored != depth || buflen < 2)
+				return -DT_ERR_NOSPACE;
+			if (len == 0)
+				buf[len++] = '/';
+			buf[len] = '\0';
+			return 0;
+		}
 	}
-	buf[pos] = '\0';
-	return 0;
+	return off < 0 && off != -DT_ERR_NOTFOUND ? off : -DT_ERR_BADOFFSET;
 }
 
 /* True when node name @nname (length nlen) is @s (length len), or is "s@unit" and @s
@@ -659,11 +678,13 @@ static int dt_cells(const void *fdt, int node, const char *name, int dflt)
 	return v > 2 ? -DT_ERR_BADCELLS : (int)v;
 }
 
+/* #address-cells of @node's children: 2 when absent, -DT_ERR_BADCELLS when invalid. */
 int dt_address_cells(const void *fdt, int node)
 {
 	return dt_cells(fdt, node, "#address-cells", 2);
 }
 
+/* #size-cells of @node's children: 1 when absent, -DT_ERR_BADCELLS when invalid. */
 int dt_size_cells(const void *fdt, int node)
 {
 	return dt_cells(fdt, node, "#size-cells", 1);
@@ -702,19 +723,19 @@ int dt_get_mem_rsv(const void *fdt, int n, u64 *address, u64 *size)
 const char *dt_strerror(int err)
 {
 	static const char *const msgs[DT_ERR_MAX] = {
-		[0] = "no error",
-		[DT_ERR_NOTFOUND] = "not found",
-		[DT_ERR_BADMAGIC] = "bad magic",
-		[DT_ERR_BADVERSION] = "unsupported version",
-		[DT_ERR_TRUNCATED] = "truncated",
-		[DT_ERR_BADOFFSET] = "bad offset",
-		[DT_ERR_BADSTRUCTURE] = "bad structure",
-		[DT_ERR_BADSTRING] = "bad string",
-		[DT_ERR_ALIGNMENT] = "misaligned block",
-		[DT_ERR_BADCELLS] = "bad #address-cells/#size-cells",
-		[DT_ERR_BADLENGTH] = "bad property length",
-		[DT_ERR_BADPATH] = "bad path",
-		[DT_ERR_NOSPACE] = "buffer too small",
+	    [0] = "no error",
+	    [DT_ERR_NOTFOUND] = "not found",
+	    [DT_ERR_BADMAGIC] = "bad magic",
+	    [DT_ERR_BADVERSION] = "unsupported version",
+	    [DT_ERR_TRUNCATED] = "truncated",
+	    [DT_ERR_BADOFFSET] = "bad offset",
+	    [DT_ERR_BADSTRUCTURE] = "bad structure",
+	    [DT_ERR_BADSTRING] = "bad string",
+	    [DT_ERR_ALIGNMENT] = "misaligned block",
+	    [DT_ERR_BADCELLS] = "bad #address-cells/#size-cells",
+	    [DT_ERR_BADLENGTH] = "bad property length",
+	    [DT_ERR_BADPATH] = "bad path",
+	    [DT_ERR_NOSPACE] = "buffer too small",
 	};
 
 	if (err < 0)

@@ -10,15 +10,15 @@
 #include <limits.h>
 #include <pimm/vsprintf.h>
 
-#define F_LEFT 0x01    /* '-' */
-#define F_PLUS 0x02    /* '+' */
-#define F_SPACE 0x04   /* ' ' */
+#define F_LEFT	  0x01 /* '-' */
+#define F_PLUS	  0x02 /* '+' */
+#define F_SPACE	  0x04 /* ' ' */
 #define F_SPECIAL 0x08 /* '#' */
 #define F_ZEROPAD 0x10 /* '0' */
-#define F_SIGN 0x20    /* signed conversion */
-#define F_SMALL 0x40   /* lower-case hex */
+#define F_SIGN	  0x20 /* signed conversion */
+#define F_SMALL	  0x40 /* lower-case hex */
 
-#define WIDTH_MAX ((1 << 23) - 1) /* Linux's FIELD_WIDTH_MAX */
+#define WIDTH_MAX     ((1 << 23) - 1) /* Linux's FIELD_WIDTH_MAX */
 #define PRECISION_MAX 32767
 
 struct spec {
@@ -130,13 +130,13 @@ static void put_string(struct out *o, const char *str, struct spec s)
 }
 
 /* Weak default for %pS: the bare address, for builds without kallsyms. */
-__attribute__((weak)) int sprint_symbol(char *buf, size_t size, unsigned long addr)
+__weak int sprint_symbol(char *buf, size_t size, unsigned long addr)
 {
 	return ksnprintf(buf, size, "0x%08lx", addr);
 }
 
 /* Weak default for %ps: the bare address. */
-__attribute__((weak)) int sprint_symbol_no_offset(char *buf, size_t size, unsigned long addr)
+__weak int sprint_symbol_no_offset(char *buf, size_t size, unsigned long addr)
 {
 	return ksnprintf(buf, size, "0x%08lx", addr);
 }
@@ -289,15 +289,13 @@ static bool convert(struct out *o, struct spec *s, const char **fmt, va_list *ap
 	case '%':
 		put(o, '%');
 		return true;
-	case 'c': {
-		char c = (char)va_arg(*ap, int);
-
-		s->precision = -1;
-		put_text(o, &c, 1, *s);
-		if (!c) /* put_text stops at the NUL: emit it, as C does */
-			put(o, '\0');
+	case 'c':
+		if (!(s->flags & F_LEFT))
+			put_repeat(o, ' ', s->width - 1);
+		put(o, (char)va_arg(*ap, int)); /* a NUL too, as C does */
+		if (s->flags & F_LEFT)
+			put_repeat(o, ' ', s->width - 1);
 		return true;
-	}
 	case 's':
 		put_string(o, va_arg(*ap, const char *), *s);
 		return true;
@@ -329,7 +327,7 @@ static bool convert(struct out *o, struct spec *s, const char **fmt, va_list *ap
 /* See vsprintf.h. */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-	struct out o = { buf, size, 0 };
+	struct out o = {buf, size, 0};
 	struct spec s;
 	va_list args;
 

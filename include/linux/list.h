@@ -19,7 +19,10 @@ struct list_head {
 #define LIST_POISON1 ((struct list_head *)0x00100100)
 #define LIST_POISON2 ((struct list_head *)0x00200200)
 
-#define LIST_HEAD_INIT(name) { &(name), &(name) }
+#define LIST_HEAD_INIT(name)                                                                       \
+	{                                                                                          \
+		&(name), &(name)                                                                   \
+	}
 #define LIST_HEAD(name) struct list_head name = LIST_HEAD_INIT(name)
 
 /* Make @list an empty list (both links point to itself). */
@@ -182,16 +185,16 @@ static inline size_t list_count_nodes(const struct list_head *head)
 	return n;
 }
 
-#define list_entry(ptr, type, member) container_of(ptr, type, member)
+#define list_entry(ptr, type, member)	     container_of(ptr, type, member)
 #define list_first_entry(head, type, member) list_entry((head)->next, type, member)
-#define list_last_entry(head, type, member) list_entry((head)->prev, type, member)
+#define list_last_entry(head, type, member)  list_entry((head)->prev, type, member)
 #define list_first_entry_or_null(head, type, member)                                               \
 	(list_empty(head) ? NULL : list_first_entry(head, type, member))
-#define list_next_entry(pos, member) list_entry((pos)->member.next, __typeof__(*(pos)), member)
-#define list_prev_entry(pos, member) list_entry((pos)->member.prev, __typeof__(*(pos)), member)
+#define list_next_entry(pos, member)	      list_entry((pos)->member.next, __typeof__(*(pos)), member)
+#define list_prev_entry(pos, member)	      list_entry((pos)->member.prev, __typeof__(*(pos)), member)
 #define list_entry_is_head(pos, head, member) (&(pos)->member == (head))
 
-#define list_for_each(pos, head) for (pos = (head)->next; pos != (head); pos = pos->next)
+#define list_for_each(pos, head)      for (pos = (head)->next; pos != (head); pos = pos->next)
 #define list_for_each_prev(pos, head) for (pos = (head)->prev; pos != (head); pos = pos->prev)
 #define list_for_each_safe(pos, n, head)                                                           \
 	for (pos = (head)->next, n = pos->next; pos != (head); pos = n, n = pos->next)

@@ -11,6 +11,7 @@
 #define _PIMM_VSPRINTF_H
 
 #include <stdarg.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 /* Longest text sprint_symbol may produce ("name+0xoff/0xsize [module]" in Linux). */
@@ -19,10 +20,10 @@
 /* Format into buf (NUL-terminated when size > 0); returns the length the whole output
  * would have had, as C's vsnprintf. size > INT_MAX writes nothing and returns 0. */
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int ksnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int ksnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 /* As kvsnprintf but returns what was really stored (excluding the NUL): 0..size-1. */
 int kvscnprintf(char *buf, size_t size, const char *fmt, va_list ap);
-int kscnprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+int kscnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 
 /* Text for a code address: "name+0xoff/0xsize" (%pS) or "name" (%ps). lib/ supplies weak
  * versions that print 0x%08lx; the kernel's kallsyms overrides them. Return the length. */

@@ -70,7 +70,7 @@ static unsigned long exercise_place(const void *fdt, int node)
 /* Offsets and arguments that are wrong on purpose. */
 static unsigned long exercise_bad_offsets(const void *fdt)
 {
-	static const int offs[] = { -1, 1, 2, 3, 4, 8, 0x7ffffffc, -0x7fffffff - 1 };
+	static const int offs[] = {-1, 1, 2, 3, 4, 8, 0x7ffffffc, -0x7fffffff - 1};
 	unsigned long sum = 0;
 	const char *pname;
 	u64 a, s;
@@ -111,13 +111,15 @@ unsigned long dt_exercise(const void *fdt, size_t size)
 		if (dt_get_mem_rsv(fdt, i, &a, &s) == 0)
 			sum += (unsigned long)(a + s);
 	n = 0;
-	for (node = dt_next_node(fdt, -1, &depth); node >= 0; node = dt_next_node(fdt, node, &depth)) {
+	for (node = dt_next_node(fdt, -1, &depth); node >= 0;
+	     node = dt_next_node(fdt, node, &depth)) {
 		name = dt_get_name(fdt, node, &len);
 		if (name)
 			sum += sum_bytes(name, len);
 		sum += (unsigned long)depth + exercise_props(fdt, node);
 		sum += (unsigned long)dt_address_cells(fdt, node) + dt_size_cells(fdt, node);
-		sum += dt_node_is_available(fdt, node) + dt_node_is_compatible(fdt, node, "arm,pl011");
+		sum +=
+		    dt_node_is_available(fdt, node) + dt_node_is_compatible(fdt, node, "arm,pl011");
 		if (n++ < EXERCISE_MAX_NODES)
 			sum += exercise_place(fdt, node);
 	}

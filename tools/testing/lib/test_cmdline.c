@@ -31,20 +31,20 @@ static void split_args(const char *line, char *out, size_t outlen)
 static void test_next_arg(void **state)
 {
 	static const char *const cases[][2] = {
-		{ "console=ttyAMA0,115200 earlycon", "console|ttyAMA0,115200;earlycon|(null);" },
-		{ "  a=1   b=2  ", "a|1;b|2;" },
-		{ "a=\"x y\" b", "a|x y;b|(null);" },
-		{ "\"a=x y\" b", "a|x y;b|(null);" },
-		{ "\"quiet\"", "quiet|(null);" },
-		{ "a=\"x y", "a|x y;" },               /* unterminated: runs to the end */
-		{ "a=b=c", "a|b=c;" },                 /* first '=' splits */
-		{ "=x", "=x|(null);" },                /* '=' first does not start a value */
-		{ "a=", "a|;" },
-		{ "a=\"\"", "a|;" },
-		{ "a\tb\nc", "a|(null);b|(null);c|(null);" },
-		{ "a=x\"y z\"", "a|x\"y z\";" },       /* inner quotes kept, they group */
-		{ "mem=64M@0x0 memblock=debug", "mem|64M@0x0;memblock|debug;" },
-		{ "", "" },
+	    {"console=ttyAMA0,115200 earlycon", "console|ttyAMA0,115200;earlycon|(null);"},
+	    {"  a=1   b=2  ", "a|1;b|2;"},
+	    {"a=\"x y\" b", "a|x y;b|(null);"},
+	    {"\"a=x y\" b", "a|x y;b|(null);"},
+	    {"\"quiet\"", "quiet|(null);"},
+	    {"a=\"x y", "a|x y;"}, /* unterminated: runs to the end */
+	    {"a=b=c", "a|b=c;"},   /* first '=' splits */
+	    {"=x", "=x|(null);"},  /* '=' first does not start a value */
+	    {"a=", "a|;"},
+	    {"a=\"\"", "a|;"},
+	    {"a\tb\nc", "a|(null);b|(null);c|(null);"},
+	    {"a=x\"y z\"", "a|x\"y z\";"}, /* inner quotes kept, they group */
+	    {"mem=64M@0x0 memblock=debug", "mem|64M@0x0;memblock|debug;"},
+	    {"", ""},
 	};
 	char out[512];
 
@@ -131,16 +131,17 @@ static void test_parse_option_str(void **state)
 	assert_false(parse_option_str("deb", "debug"));
 	assert_false(parse_option_str("", "debug"));
 	assert_false(parse_option_str("foo,bar", "debug"));
-	assert_false(parse_option_str("foo,", "")); /* Linux: the empty item after the last comma is not seen */
+	assert_false(parse_option_str(
+	    "foo,", "")); /* Linux: the empty item after the last comma is not seen */
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_next_arg),
-		cmocka_unit_test(test_next_arg_rest),
-		cmocka_unit_test(test_cmdline_split),
-		cmocka_unit_test(test_parse_option_str),
+	    cmocka_unit_test(test_next_arg),
+	    cmocka_unit_test(test_next_arg_rest),
+	    cmocka_unit_test(test_cmdline_split),
+	    cmocka_unit_test(test_parse_option_str),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

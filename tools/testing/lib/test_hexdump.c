@@ -11,7 +11,7 @@
 
 static void test_hex_dump_line(void **state)
 {
-	const u32 words[6] = { 0xe59ff018, 0x1, 0xdeadbeef, 0, 0x11111111, 0x22222222 };
+	const u32 words[6] = {0xe59ff018, 0x1, 0xdeadbeef, 0, 0x11111111, 0x22222222};
 	char buf[80];
 
 	(void)state;
@@ -33,7 +33,7 @@ static void test_hex_dump_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_hex_dump_line),
+	    cmocka_unit_test(test_hex_dump_line),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -6,11 +6,6 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
-#ifdef __GLIBC__
-/* glibc's <sys/cdefs.h> also defines __always_inline; linux/compiler.h redefines it. */
-#include <sys/cdefs.h>
-#undef __always_inline
-#endif
 #include <linux/list.h>
 
 struct item {
@@ -24,8 +19,7 @@ static int digits(struct list_head *head)
 	struct item *it;
 	int v = 0;
 
-	list_for_each_entry(it, head, node)
-		v = v * 10 + it->value;
+	list_for_each_entry(it, head, node) v = v * 10 + it->value;
 	return v;
 }
 
@@ -35,22 +29,21 @@ static int digits_reverse(struct list_head *head)
 	struct item *it;
 	int v = 0;
 
-	list_for_each_entry_reverse(it, head, node)
-		v = v * 10 + it->value;
+	list_for_each_entry_reverse(it, head, node) v = v * 10 + it->value;
 	return v;
 }
 
 static void test_add_del(void **state)
 {
 	LIST_HEAD(head);
-	struct item a = { 1, { NULL, NULL } }, b = { 2, { NULL, NULL } }, c = { 3, { NULL, NULL } };
+	struct item a = {1, {NULL, NULL}}, b = {2, {NULL, NULL}}, c = {3, {NULL, NULL}};
 
 	(void)state;
 	assert_true(list_empty(&head));
 	assert_false(list_is_singular(&head));
 	list_add(&a.node, &head);
 	assert_true(list_is_singular(&head));
-	list_add(&b.node, &head);     /* b a */
+	list_add(&b.node, &head);      /* b a */
 	list_add_tail(&c.node, &head); /* b a c */
 	assert_int_equal(digits(&head), 213);
 	assert_int_equal(digits_reverse(&head), 312);
@@ -84,22 +77,20 @@ static void test_move_replace(void **state)
 		it[i].value = i + 1;
 		list_add_tail(&it[i].node, &x); /* x: 1 2 3 4 */
 	}
-	list_move(&it[2].node, &y);      /* x: 1 2 4, y: 3 */
+	list_move(&it[2].node, &y);	 /* x: 1 2 4, y: 3 */
 	list_move_tail(&it[0].node, &y); /* x: 2 4, y: 3 1 */
 	assert_int_equal(digits(&x), 24);
 	assert_int_equal(digits(&y), 31);
 	list_move_tail(&it[1].node, &x); /* x: 4 2 */
 	assert_int_equal(digits(&x), 42);
-	list_del_init(&it[2].node);             /* y: 1 */
+	list_del_init(&it[2].node);		/* y: 1 */
 	list_replace(&it[3].node, &it[2].node); /* x: 3 2 */
 	assert_int_equal(digits(&y), 1);
 	assert_int_equal(digits(&x), 32);
-	list_for_each(pos, &x)
-		n++;
+	list_for_each(pos, &x) n++;
 	assert_int_equal(n, 2);
 	n = 0;
-	list_for_each_prev(pos, &x)
-		n = n * 10 + list_entry(pos, struct item, node)->value;
+	list_for_each_prev(pos, &x) n = n * 10 + list_entry(pos, struct item, node)->value;
 	assert_int_equal(n, 23);
 }
 
@@ -146,11 +137,10 @@ static void test_safe_walk(void **state)
 		it[i].value = i;
 		list_add_tail(&it[i].node, &head);
 	}
-	list_for_each_entry_safe(pos, n, &head, node)
-		if (pos->value % 2)
-			list_del(&pos->node);
+	list_for_each_entry_safe(pos, n, &head, node) if (pos->value % 2) list_del(&pos->node);
 	assert_int_equal(digits(&head), 24); /* 0 2 4 */
-	list_for_each_safe(p, q, &head) {
+	list_for_each_safe(p, q, &head)
+	{
 		list_del_init(p);
 		count++;
 	}
@@ -161,18 +151,17 @@ static void test_safe_walk(void **state)
 	list_add_tail(&it[3].node, &head);
 	pos = &it[1];
 	count = 0;
-	list_for_each_entry_continue(pos, &head, node)
-		count = count * 10 + pos->value;
+	list_for_each_entry_continue(pos, &head, node) count = count * 10 + pos->value;
 	assert_int_equal(count, 23);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_add_del),
-		cmocka_unit_test(test_move_replace),
-		cmocka_unit_test(test_splice),
-		cmocka_unit_test(test_safe_walk),
+	    cmocka_unit_test(test_add_del),
+	    cmocka_unit_test(test_move_replace),
+	    cmocka_unit_test(test_splice),
+	    cmocka_unit_test(test_safe_walk),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -18,46 +18,46 @@ struct u64_case {
 };
 
 static const struct u64_case u64_cases[] = {
-	{ "0", 0, 0 },
-	{ "1", 0, 1 },
-	{ "007", 0, 7 }, /* decimal, not octal */
-	{ "4096", 0, 4096 },
-	{ "0x1000", 0, 0x1000 },
-	{ "0X1f", 0, 0x1f },
-	{ "0xdeadBEEF", 0, 0xdeadbeef },
-	{ "4K", 0, 4096 },
-	{ "4k", 0, 4096 },
-	{ "16M", 0, 16ull << 20 },
-	{ "2g", 0, 2ull << 30 },
-	{ "0x10M", 0, 16ull << 20 },
-	{ "0K", 0, 0 },
-	{ "18446744073709551615", 0, UINT64_MAX },
-	{ "0xffffffffffffffff", 0, UINT64_MAX },
-	{ "0x00000000000000000000001", 0, 1 }, /* leading zeros never overflow */
-	{ "17179869183G", 0, 17179869183ull << 30 },
-	{ "18446744073709551616", -ERANGE, 0 },
-	{ "0x10000000000000000", -ERANGE, 0 },
-	{ "17179869184G", -ERANGE, 0 }, /* 16E: overflow through the suffix */
-	{ "18014398509481984K", -ERANGE, 0 },
-	{ "99999999999999999999999999M", -ERANGE, 0 },
-	{ "", -EINVAL, 0 },
-	{ "K", -EINVAL, 0 },
-	{ "0x", -EINVAL, 0 },
-	{ "0xK", -EINVAL, 0 },
-	{ "x10", -EINVAL, 0 },
-	{ "-1", -EINVAL, 0 },
-	{ "+1", -EINVAL, 0 },
-	{ " 1", -EINVAL, 0 },
-	{ "1 ", -EINVAL, 0 },
-	{ "1\n", -EINVAL, 0 },
-	{ "12a", -EINVAL, 0 },
-	{ "0x12h", -EINVAL, 0 },
-	{ "0x12g", 0, 0x12ull << 30 }, /* g is the suffix, not a digit */
-	{ "4KB", -EINVAL, 0 },
-	{ "4KK", -EINVAL, 0 },
-	{ "1T", -EINVAL, 0 }, /* only K/M/G in the shell syntax */
-	{ "0x1.5", -EINVAL, 0 },
-	{ "99999999999999999999999x", -EINVAL, 0 }, /* garbage wins over overflow */
+    {"0", 0, 0},
+    {"1", 0, 1},
+    {"007", 0, 7}, /* decimal, not octal */
+    {"4096", 0, 4096},
+    {"0x1000", 0, 0x1000},
+    {"0X1f", 0, 0x1f},
+    {"0xdeadBEEF", 0, 0xdeadbeef},
+    {"4K", 0, 4096},
+    {"4k", 0, 4096},
+    {"16M", 0, 16ull << 20},
+    {"2g", 0, 2ull << 30},
+    {"0x10M", 0, 16ull << 20},
+    {"0K", 0, 0},
+    {"18446744073709551615", 0, UINT64_MAX},
+    {"0xffffffffffffffff", 0, UINT64_MAX},
+    {"0x00000000000000000000001", 0, 1}, /* leading zeros never overflow */
+    {"17179869183G", 0, 17179869183ull << 30},
+    {"18446744073709551616", -ERANGE, 0},
+    {"0x10000000000000000", -ERANGE, 0},
+    {"17179869184G", -ERANGE, 0}, /* 16E: overflow through the suffix */
+    {"18014398509481984K", -ERANGE, 0},
+    {"99999999999999999999999999M", -ERANGE, 0},
+    {"", -EINVAL, 0},
+    {"K", -EINVAL, 0},
+    {"0x", -EINVAL, 0},
+    {"0xK", -EINVAL, 0},
+    {"x10", -EINVAL, 0},
+    {"-1", -EINVAL, 0},
+    {"+1", -EINVAL, 0},
+    {" 1", -EINVAL, 0},
+    {"1 ", -EINVAL, 0},
+    {"1\n", -EINVAL, 0},
+    {"12a", -EINVAL, 0},
+    {"0x12h", -EINVAL, 0},
+    {"0x12g", 0, 0x12ull << 30}, /* g is the suffix, not a digit */
+    {"4KB", -EINVAL, 0},
+    {"4KK", -EINVAL, 0},
+    {"1T", -EINVAL, 0}, /* only K/M/G in the shell syntax */
+    {"0x1.5", -EINVAL, 0},
+    {"99999999999999999999999x", -EINVAL, 0}, /* garbage wins over overflow */
 };
 
 static void test_parse_u64(void **state)
@@ -233,9 +233,9 @@ static void test_kstrto_small(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_u64),     cmocka_unit_test(test_parse_u32),
-		cmocka_unit_test(test_memparse),      cmocka_unit_test(test_simple_strtoull),
-		cmocka_unit_test(test_kstrtoull),     cmocka_unit_test(test_kstrto_small),
+	    cmocka_unit_test(test_parse_u64), cmocka_unit_test(test_parse_u32),
+	    cmocka_unit_test(test_memparse),  cmocka_unit_test(test_simple_strtoull),
+	    cmocka_unit_test(test_kstrtoull), cmocka_unit_test(test_kstrto_small),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

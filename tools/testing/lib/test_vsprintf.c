@@ -95,6 +95,8 @@ static void test_strings_chars(void **state)
 
 		assert_int_equal(ksnprintf(buf, sizeof(buf), "a%cb", 0), 3);
 		assert_memory_equal(buf, "a\0b", 4);
+		assert_int_equal(ksnprintf(buf, sizeof(buf), "%3c|", 0), 4);
+		assert_memory_equal(buf, "  \0|", 5);
 	}
 }
 
@@ -105,8 +107,8 @@ static void test_linux_numbers(void **state)
 	LINUX("0x0000000000000000", "%#018Lx", 0ull);
 	LINUX("0x000000003c000000", "%#018Lx", 0x3c000000ull);
 	LINUX("0x00000000|     0x0|0x0     |", "%#010x|%#8x|%-#8x|", 0u, 0u, 0u);
-	LINUX("123456789abcdef|-5|18446744073709551615", "%Lx|%Ld|%Lu", 0x123456789abcdefull,
-	      -5ll, ULLONG_MAX);
+	LINUX("123456789abcdef|-5|18446744073709551615", "%Lx|%Ld|%Lu", 0x123456789abcdefull, -5ll,
+	      ULLONG_MAX);
 	LINUX("0|00000005|0010", "%.0d|%08.3d|%#.3o", 0, 5, 8);
 	LINUX("0x00000000ffffffff", "%#018llx", 0xffffffffull);
 	LINUX("-0000042", "%08d", -42);
@@ -185,9 +187,9 @@ static void test_buffer_limits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_integers_like_c), cmocka_unit_test(test_strings_chars),
-		cmocka_unit_test(test_linux_numbers),   cmocka_unit_test(test_pointers),
-		cmocka_unit_test(test_invalid),         cmocka_unit_test(test_buffer_limits),
+	    cmocka_unit_test(test_integers_like_c), cmocka_unit_test(test_strings_chars),
+	    cmocka_unit_test(test_linux_numbers),   cmocka_unit_test(test_pointers),
+	    cmocka_unit_test(test_invalid),	    cmocka_unit_test(test_buffer_limits),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
