@@ -21,6 +21,7 @@
 #include <asm/mach.h>
 #include <asm/smp.h>
 #include <linux/percpu.h>
+#include <linux/mm.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
 static char *saved_command_line;
@@ -61,6 +62,7 @@ void __noreturn start_kernel(void)
 	saved_command_line = boot_command_line;
 	setup_per_cpu_areas();
 	smp_prepare_boot_cpu(); /* TPIDRPRW = CPU 0's per-CPU offset */
+	build_all_zonelists(NULL);
 	strlcpy(static_command_line, command_line, sizeof(static_command_line));
 	pr_notice("Kernel command line: %s\n", saved_command_line);
 	parse_early_param();
@@ -68,6 +70,7 @@ void __noreturn start_kernel(void)
 
 	init_IRQ();
 	time_init();
+	setup_per_cpu_pageset();
 	local_irq_enable();
 	/* kernel_init's part that pimm has: bring up the other CPUs */
 	smp_prepare_cpus();

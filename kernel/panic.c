@@ -20,11 +20,14 @@ void panic(const char *fmt, ...)
 {
 	static char buf[1024];
 	va_list ap;
+	int len;
 
 	local_irq_disable();
 	va_start(ap, fmt);
-	kvscnprintf(buf, sizeof(buf), fmt, ap);
+	len = kvscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (len && buf[len - 1] == '\n') /* as Linux: the end marker stays on one line */
+		buf[len - 1] = '\0';
 	pr_emerg("Kernel panic - not syncing: %s\n", buf);
 	if (panic_timeout) {
 		u64 until = local_clock() + (u64)(panic_timeout > 0 ? panic_timeout : 0) * 1000000000;

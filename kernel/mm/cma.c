@@ -200,6 +200,17 @@ err:
 /* ---- kernel/dma/contiguous.c ---------------------------------------------------------- */
 
 /* cma=SIZE[@BASE[-LIMIT]] (memparse suffixes); a value that is not a number is refused. */
+/* One number of cma=: memparse syntax, and it must fit a 32-bit physical address. */
+static int __init cma_parse_phys(char *p, char **end, phys_addr_t *out)
+{
+	unsigned long long v = memparse(p, end);
+
+	if (*end == p || v > 0xffffffffULL)
+		return -EINVAL;
+	*out = (phys_addr_t)v;
+	return 0;
+}
+
 int early_cma(char *p)
 {
 	phys_addr_t size, base, limit;
@@ -209,22 +220,19 @@ int early_cma(char *p)
 		pr_err("Config string not provided\n");
 		return -EINVAL;
 	}
-	size = (phys_addr_t)memparse(p, &end);
-	if (end == p || (*end && *end != '@'))
+	if (cma_parse_phys(p, &end, &size) || (*end && *end != '@'))
 		goto bad;
 	if (*end != '@') {
 		size_cmdline = size;
 		return 0;
 	}
 	p = end + 1;
-	base = (phys_addr_t)memparse(p, &end);
-	if (end == p || (*end && *end != '-'))
+	if (cma_parse_phys(p, &end, &base) || (*end && *end != '-'))
 		goto bad;
 	limit = base + size;
 	if (*end == '-') {
 		p = end + 1;
-		limit = (phys_addr_t)memparse(p, &end);
-		if (end == p || *end)
+		if (cma_parse_phys(p, &end, &limit) || *end)
 			goto bad;
 	}
 	size_cmdline = size;
@@ -233,7 +241,8 @@ int early_cma(char *p)
 	return 0;
 bad:
 	/* Linux would take the number's prefix (often 0: no CMA at all); pimm refuses it. */
-	pr_err("cma=%s: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes), ignored\n", arg);
+	pr_err("cma=%s: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n",
+	       arg);
 	return -EINVAL;
 }
 early_param("cma", early_cma);

@@ -103,6 +103,13 @@ static void print_owners(phys_addr_t base, phys_addr_t end)
 		shprintf("(memblock)");
 }
 
+/* For other commands (whatis): print who owns [base, end), "(memblock)" if nobody known. */
+void memblock_print_owners(phys_addr_t base, phys_addr_t end)
+{
+	collect_owners();
+	print_owners(base, end);
+}
+
 static const char *flags_name(enum memblock_flags f)
 {
 	switch (f) {

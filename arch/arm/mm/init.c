@@ -22,6 +22,7 @@
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
+#include <linux/mm.h>
 #include <linux/of_fdt.h>
 #include <linux/printk.h>
 #include <asm/memory.h>
@@ -113,3 +114,50 @@ void __init arm_memblock_init(void)
 	dma_contiguous_reserve(arm_dma_limit);
 	memblock_dump_all();
 }
+
+/* ==== bootmem_init (LINUX-FACTS 8.1): the end of paging_init ============================ *
+ *
+ *   paging_init (mmu.c) -> bootmem_init
+ *     memblock_allow_resize       memblock may now double its arrays (memory is mapped)
+ *     find_limits                 min_low_pfn, max_low_pfn (lowmem limit), max_pfn
+ *     zone_sizes_init             Normal up to max_low_pfn, HighMem up to max_pfn
+ *       free_area_init            (kernel/mm/mm_init.c) node 0, zones, mem_map
+ *
+ * Not in the "of" host suite (which compiles this file without kernel/mm/mm_init.c); the mm
+ * suite drives free_area_init with the same limits.
+ */
+#ifndef PIMM_HOST_TEST
+
+/* The pfn limits: first RAM page, end of lowmem (memblock's limit), end of RAM. */
+static void __init find_limits(unsigned long *min, unsigned long *max_low,
+			       unsigned long *max_high)
+{
+	*max_low = PFN_DOWN(memblock_get_current_limit());
+	*min = PFN_UP(memblock_start_of_DRAM());
+	*max_high = PFN_DOWN(memblock_end_of_DRAM());
+}
+
+/* Where each zone ends (ZONE_DMA is configured out), then build them. */
+static void __init zone_sizes_init(unsigned long min, unsigned long max_low,
+				   unsigned long max_high)
+{
+	unsigned long max_zone_pfn[MAX_NR_ZONES] = {0};
+
+	(void)min;
+	max_zone_pfn[ZONE_NORMAL] = max_low;
+#ifdef CONFIG_HIGHMEM
+	max_zone_pfn[ZONE_HIGHMEM] = max_high;
+#else
+	(void)max_high;
+#endif
+	free_area_init(max_zone_pfn);
+}
+
+/* Zones and mem_map for the memory memblock knows (early_memtest and sparse_init: none). */
+void __init bootmem_init(void)
+{
+	memblock_allow_resize();
+	find_limits(&min_low_pfn, &max_low_pfn, &max_pfn);
+	zone_sizes_init(min_low_pfn, max_low_pfn, max_pfn);
+}
+#endif /* !PIMM_HOST_TEST */

@@ -40,26 +40,29 @@ void *vmalloc_min = (void *)(VMALLOC_END - VMALLOC_DEFAULT_SIZE - VMALLOC_OFFSET
 /* vmalloc=SIZE: the vmalloc area's size, at least 16 MiB, at most what leaves 32 MiB lowmem. */
 static int __init early_vmalloc(char *arg)
 {
-	unsigned long vmalloc_reserve, vmalloc_max;
+	unsigned long long vmalloc_reserve; /* 64-bit: "vmalloc=5G" must read as too big, not 1G */
+	unsigned long vmalloc_max;
 	char *end;
 
 	if (!arg || !*arg) {
 		pr_err("vmalloc=: expected a size (K/M/G suffixes), ignored\n");
 		return -EINVAL;
 	}
-	vmalloc_reserve = (unsigned long)memparse(arg, &end);
+	vmalloc_reserve = memparse(arg, &end);
 	if (end == arg || *end) {
 		pr_err("vmalloc=%s: not a size (K/M/G suffixes), ignored\n", arg);
 		return -EINVAL;
 	}
 	if (vmalloc_reserve < SZ_16M) {
 		vmalloc_reserve = SZ_16M;
-		pr_warn("vmalloc area is too small, limiting to %luMiB\n", vmalloc_reserve >> 20);
+		pr_warn("vmalloc area is too small, limiting to %luMiB\n",
+			(unsigned long)(vmalloc_reserve >> 20));
 	}
 	vmalloc_max = VMALLOC_END - (PAGE_OFFSET + SZ_32M + VMALLOC_OFFSET);
 	if (vmalloc_reserve > vmalloc_max) {
 		vmalloc_reserve = vmalloc_max;
-		pr_warn("vmalloc area is too big, limiting to %luMiB\n", vmalloc_reserve >> 20);
+		pr_warn("vmalloc area is too big, limiting to %luMiB\n",
+			(unsigned long)(vmalloc_reserve >> 20));
 	}
 	vmalloc_size = vmalloc_reserve;
 	vmalloc_min = (void *)(VMALLOC_END - vmalloc_size - VMALLOC_OFFSET);

@@ -78,11 +78,15 @@ static void test_cma_zero_and_garbage(void **state)
 	assert_null(dma_contiguous_default_area);
 
 	of_boot("rpi2b.dtb", "cma=lots");
-	LOG_EXPECT("cma: cma=lots: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes), ignored\n");
+	LOG_EXPECT("cma: cma=lots: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
 	assert_int_equal(size_cmdline, (phys_addr_t)-1); /* as if not given: the default area */
 
 	of_boot("rpi2b.dtb", "cma=16M@x");
-	LOG_EXPECT("cma: cma=16M@x: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes), ignored\n");
+	LOG_EXPECT("cma: cma=16M@x: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
+
+	of_boot("rpi2b.dtb", "cma=5G");	/* must not wrap to 1 GiB in 32 bits */
+	LOG_EXPECT("cma: cma=5G: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
+	assert_int_equal(size_cmdline, (phys_addr_t)-1);
 
 	of_boot("rpi2b.dtb", "cma");
 	LOG_EXPECT("cma: Config string not provided\n");

@@ -616,7 +616,7 @@ def vmalloc_too_small_is_limited_to_16MiB():
 
 @case
 def vmalloc_too_big_is_limited():
-    m = boot(append="vmalloc=3G")
+    m = boot(append="vmalloc=5G")   # above 4G: must still read as too big, not wrap to 1G
     vmax = VMALLOC_END - (page_offset(m.bdir) + 32 * MiB + VMALLOC_OFFSET)
     need(m.boot_log, f"vmalloc area is too big, limiting to {vmax >> 20}MiB", 1)
     mb = parse_memblock(m.cmd("memblock"))
@@ -680,8 +680,10 @@ def mem_below_the_kernel_is_refused_and_boot_goes_on():
 
 @case
 def nonsense_cma_gets_a_clear_message():
-    m = boot(append="cma=banana cma=")
-    need(m.boot_log, "cma: cma=banana: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes), ignored", 1)
+    m = boot(append="cma=banana cma= cma=5G cma=16M@8G")
+    for bad in ["banana", "5G", "16M@8G"]:   # 5G must not wrap to 1G: 32-bit physical addresses
+        need(m.boot_log, f"cma: cma={bad}: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below "
+             "4 GiB), ignored", 1)
     need(m.boot_log, "cma: Config string not provided", 1)
     # the default node stays in charge
     (root, _), _ = read_dtb(dtb_path(m, "rpi2b-lab.dtb"))

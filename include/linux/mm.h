@@ -1,0 +1,156 @@
+/*
+ * mm.h - the page allocator's view of memory: pfn <-> struct page, a page's zone and node,
+ * reference counts, and the entry points of the zone set-up stage (Linux 6.1's
+ * include/linux/mm.h, FLATMEM).
+ *
+ * Where it sits: bootmem_init (arch/arm/mm/init.c) computes the pfn limits and calls
+ * free_area_init (kernel/mm/page_alloc.c), which builds contig_page_data and mem_map;
+ * start_kernel then calls build_all_zonelists and setup_per_cpu_pageset.
+ *
+ *   pfn:     min_low_pfn ............ max_low_pfn ............ max_pfn
+ *   zones:   [ Normal (lowmem, linear map)   )[ HighMem (kmap only) )
+ *   mem_map: [ struct page for each pfn of the node, 32 bytes each           ]
+ *   pfn_to_page(pfn) = mem_map + (pfn - PHYS_PFN_OFFSET)
+ */
+#ifndef _LINUX_MM_H
+#define _LINUX_MM_H
+
+#include <linux/gfp.h>
+#include <linux/mm_types.h>
+#include <linux/mmdebug.h>
+#include <linux/mmzone.h>
+#include <linux/page-flags.h>
+#include <linux/pfn.h>
+#include <asm/memory.h>
+#include <asm/page.h>
+
+/* pfn limits (Linux: mm/memblock.c), set by bootmem_init's find_limits. */
+extern unsigned long min_low_pfn, max_low_pfn, max_pfn;
+/* node 0's map, offset so that pfn_to_page works for every pfn of the node */
+extern struct page *mem_map;
+/* Non-highmem and all pages the zones start with (free_area_init_core): hash sizing. */
+extern unsigned long nr_kernel_pages, nr_all_pages;
+
+#define ARCH_PFN_OFFSET ((unsigned long)(PHYS_OFFSET >> PAGE_SHIFT))
+#define pfn_to_page(pfn) (mem_map + ((pfn) - ARCH_PFN_OFFSET))
+#define page_to_pfn(page) ((unsigned long)((page) - mem_map) + ARCH_PFN_OFFSET)
+#define page_to_phys(page) PFN_PHYS(page_to_pfn(page))
+#define phys_to_page(pa) pfn_to_page(PHYS_PFN(pa))
+#define virt_to_page(va) pfn_to_page(PHYS_PFN(__pa(va)))
+
+/* Has this pfn a struct page? (ARM's pfn_valid: a pageblock overlapping memblock.memory.) */
+int pfn_valid(unsigned long pfn);
+
+static inline enum zone_type page_zonenum(const struct page *page)
+{
+	return (enum zone_type)((page->flags >> ZONES_PGSHIFT) & ZONES_MASK);
+}
+
+static inline int page_to_nid(const struct page *page)
+{
+	(void)page;
+	return 0;
+}
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return &NODE_DATA(page_to_nid(page))->node_zones[page_zonenum(page)];
+}
+
+static inline bool PageHighMem(const struct page *page)
+{
+	return is_highmem_idx(page_zonenum(page));
+}
+
+static inline void set_page_zone(struct page *page, enum zone_type zone)
+{
+	page->flags &= ~(ZONES_MASK << ZONES_PGSHIFT);
+	page->flags |= ((unsigned long)zone & ZONES_MASK) << ZONES_PGSHIFT;
+}
+
+static inline void set_page_links(struct page *page, enum zone_type zone, int nid,
+				  unsigned long pfn)
+{
+	(void)nid;
+	(void)pfn;
+	set_page_zone(page, zone);
+}
+
+static inline int page_ref_count(const struct page *page)
+{
+	return __atomic_load_n(&page->_refcount.counter, __ATOMIC_RELAXED);
+}
+
+static inline void set_page_count(struct page *page, int v)
+{
+	__atomic_store_n(&page->_refcount.counter, v, __ATOMIC_RELAXED);
+}
+
+static inline void init_page_count(struct page *page)
+{
+	set_page_count(page, 1);
+}
+
+/* _mapcount starts at -1: "mapped by nobody". */
+static inline void page_mapcount_reset(struct page *page)
+{
+	page->_mapcount.counter = -1;
+}
+
+static inline int page_mapcount(const struct page *page)
+{
+	return page->_mapcount.counter + 1;
+}
+
+static inline unsigned long page_private(const struct page *page)
+{
+	return page->private;
+}
+
+/* Buddy order of a free block's head page (valid while PageBuddy). */
+static inline unsigned int buddy_order(const struct page *page)
+{
+	return (unsigned int)page_private(page);
+}
+
+/* The pageblock's migratetype (MIGRATE_MOVABLE after boot, see memmap_init). */
+#define get_pageblock_migratetype(page)                                                           \
+	get_pfnblock_flags_mask(page, page_to_pfn(page), MIGRATETYPE_MASK)
+void set_pageblock_migratetype(struct page *page, int migratetype);
+
+/* Lowmem pages have a fixed kernel address; highmem ones only while kmapped (NULL here). */
+static inline void *lowmem_page_address(const struct page *page)
+{
+	return __va(PFN_PHYS(page_to_pfn(page)));
+}
+
+/* ---- the zone set-up stage (kernel/mm/page_alloc.c) ---- */
+
+/* Build node 0: zone spans, mem_map, zones, pageblock bits; prints Zone ranges etc. */
+void free_area_init(unsigned long *max_zone_pfn);
+/* Fallback zonelists + boot pagesets; prints "Built 1 zonelists ...  Total pages: N". */
+void build_all_zonelists(pg_data_t *pgdat);
+/* Replace the boot pagesets of populated zones by real per-CPU ones (zone_batchsize). */
+void setup_per_cpu_pageset(void);
+/* Sum of (managed - high watermark) over the zonelist zones up to `offset`. */
+unsigned long nr_free_zone_pages(int offset);
+/* Node nid's pfn range over all memblock.memory regions (NOMAP included). */
+void get_pfn_range_for_nid(unsigned int nid, unsigned long *start_pfn, unsigned long *end_pfn);
+/* Memory pages in [start_pfn, end_pfn) not covered by memblock.memory: holes. */
+unsigned long absent_pages_in_range(unsigned long start_pfn, unsigned long end_pfn);
+/* pcp batch and high of a zone (Linux's static helpers, exported for zoneinfo and tests). */
+int zone_batchsize(struct zone *zone);
+int zone_highsize(struct zone *zone, int batch, int cpu_online);
+/* Bytes of a zone's pageblock bitmap (setup_usemap). */
+unsigned long usemap_size(unsigned long zone_start_pfn, unsigned long zonesize);
+/* The pfn's pageblock migratetype name ("Movable"...). */
+const char *pageblock_migratetype_name(unsigned long pfn);
+/* Pages of mem_map a zone of `spanned` pages needs (calc_memmap_size, FLATMEM). */
+unsigned long calc_memmap_size(unsigned long spanned_pages, unsigned long present_pages);
+
+extern int page_group_by_mobility_disabled;
+/* free_area_init's zone bounds, kept for later stages and the shell. */
+extern unsigned long arch_zone_lowest_possible_pfn[MAX_NR_ZONES];
+extern unsigned long arch_zone_highest_possible_pfn[MAX_NR_ZONES];
+
+#endif

@@ -1,0 +1,329 @@
+/*
+ * page_alloc.c - the zoned page allocator's set-up: pageblock migratetype bits, zonelists and
+ * per-CPU pagesets (Linux 6.1's mm/page_alloc.c; LINUX-FACTS 8.5-8.6, 10). The buddy
+ * allocator itself (__free_one_page, rmqueue...) joins this file in a later stage.
+ *
+ * Where it sits in the boot pipeline:
+ *
+ *   free_area_init (mm_init.c) -> zone_pcp_init: every zone points at the boot pageset
+ *                              -> set_pageblock_migratetype: MIGRATE_MOVABLE everywhere
+ *   start_kernel
+ *     setup_per_cpu_areas, smp_prepare_boot_cpu
+ *     build_all_zonelists(NULL)
+ *       build_all_zonelists_init
+ *         __build_all_zonelists -> build_zonelists: populated zones, highest first
+ *         boot_pageset of every CPU: high 0, batch 1 (pages pass straight through)
+ *       "Built 1 zonelists, mobility grouping on.  Total pages: N"
+ *     ... init_IRQ, time_init ...
+ *     setup_per_cpu_pageset: each populated zone gets alloc_percpu pagesets,
+ *                            batch = zone_batchsize, high = zone_highsize
+ *
+ *   node_zonelists[ZONELIST_FALLBACK]._zonerefs (3G split):
+ *     [ {HighMem, 1} | {Normal, 0} | {NULL, 0} ]
+ *   an allocation with gfp_zone(gfp) = Z walks the entries with zone_idx <= Z, in order.
+ *
+ *   zone->per_cpu_pageset --per_cpu_ptr(., cpu)--> struct per_cpu_pages
+ *     count | high | batch | lists[12]: pindex = order * MIGRATE_PCPTYPES + migratetype
+ */
+#include <string.h>
+
+#include <linux/init.h>
+#include <linux/kernel.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/printk.h>
+#include <asm/smp.h>
+
+int page_group_by_mobility_disabled;
+
+const char *const migratetype_names[MIGRATE_TYPES] = {
+	"Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate",
+};
+
+#define __MM_STAT_NAME(e, name) name,
+const char *const zone_stat_names[NR_VM_ZONE_STAT_ITEMS] = {ZONE_STAT_ITEMS(__MM_STAT_NAME)};
+const char *const node_stat_names[NR_VM_NODE_STAT_ITEMS] = {NODE_STAT_ITEMS(__MM_STAT_NAME)};
+#undef __MM_STAT_NAME
+
+static const char *const pageflag_names[__NR_PAGEFLAGS] = {
+	"locked", "referenced", "uptodate", "dirty", "lru", "active", "workingset", "waiters",
+	"error", "slab", "owner_priv_1", "arch_1", "reserved", "private", "private_2",
+	"writeback", "head", "mappedtodisk", "reclaim", "swapbacked", "unevictable", "mlocked",
+};
+
+/* See page-flags.h. */
+const char *pageflag_name(unsigned int bit)
+{
+	return bit < __NR_PAGEFLAGS ? pageflag_names[bit] : NULL;
+}
+
+/* The boot pageset every zone uses until setup_per_cpu_pageset (one per CPU). */
+static DEFINE_PER_CPU(struct per_cpu_pages, boot_pageset);
+
+/* ---- pfn_valid and the pageblock bitmap ------------------------------------------------- */
+
+/*
+ * ARM's pfn_valid (Linux: arch/arm/mm/init.c): a pfn has a struct page if its pageblock
+ * overlaps memory (the memmap is only ever trimmed to pageblock boundaries); pimm also
+ * requires it to lie inside node 0's mem_map.
+ */
+int pfn_valid(unsigned long pfn)
+{
+	pg_data_t *pgdat = NODE_DATA(0);
+	phys_addr_t block = (phys_addr_t)ALIGN_DOWN(pfn, pageblock_nr_pages) << PAGE_SHIFT;
+	struct memblock_region *r;
+
+	if (!mem_map || pfn < pgdat->node_start_pfn || pfn >= pgdat_end_pfn(pgdat))
+		return 0;
+	for_each_mem_region(r)
+		if (r->size && block < r->base + r->size &&
+		    r->base < block + pageblock_nr_pages * PAGE_SIZE)
+			return 1;
+	return 0;
+}
+
+/* Bit index of pfn's pageblock in its zone's bitmap. */
+static unsigned long pfn_to_bitidx(const struct zone *zone, unsigned long pfn)
+{
+	pfn -= ALIGN_DOWN(zone->zone_start_pfn, pageblock_nr_pages);
+	return (pfn >> pageblock_order) * NR_PAGEBLOCK_BITS;
+}
+
+/* See pageblock-flags.h. */
+unsigned long get_pfnblock_flags_mask(const struct page *page, unsigned long pfn,
+				      unsigned long mask)
+{
+	const struct zone *zone = page_zone(page);
+	unsigned long bitidx = pfn_to_bitidx(zone, pfn);
+	unsigned long word = zone->pageblock_flags[bitidx / (8 * sizeof(unsigned long))];
+
+	return (word >> (bitidx % (8 * sizeof(unsigned long)))) & mask;
+}
+
+/* See pageblock-flags.h. A block's 4 bits never straddle two words. */
+void set_pfnblock_flags_mask(struct page *page, unsigned long flags, unsigned long pfn,
+			     unsigned long mask)
+{
+	struct zone *zone = page_zone(page);
+	unsigned long bitidx = pfn_to_bitidx(zone, pfn);
+	unsigned long *word = &zone->pageblock_flags[bitidx / (8 * sizeof(unsigned long))];
+	unsigned int shift = bitidx % (8 * sizeof(unsigned long));
+
+	VM_BUG_ON_PAGE(!zone_spans_pfn(zone, pfn), page);
+	*word = (*word & ~(mask << shift)) | ((flags & mask) << shift);
+}
+
+/* Record migratetype for the pageblock holding page (grouping off: always UNMOVABLE). */
+void set_pageblock_migratetype(struct page *page, int migratetype)
+{
+	if (unlikely(page_group_by_mobility_disabled && migratetype < MIGRATE_PCPTYPES))
+		migratetype = MIGRATE_UNMOVABLE;
+	set_pfnblock_flags_mask(page, (unsigned long)migratetype, page_to_pfn(page),
+				MIGRATETYPE_MASK);
+}
+
+/* See mm.h: "Movable" etc., or "?" for a pfn without a struct page. */
+const char *pageblock_migratetype_name(unsigned long pfn)
+{
+	struct page *page;
+	unsigned long mt;
+
+	if (!pfn_valid(pfn))
+		return "?";
+	page = pfn_to_page(pfn);
+	if (!page_zone(page)->pageblock_flags || !zone_spans_pfn(page_zone(page), pfn))
+		return "?";
+	mt = get_pageblock_migratetype(page);
+	return mt < MIGRATE_TYPES ? migratetype_names[mt] : "?";
+}
+
+/* ---- pagesets --------------------------------------------------------------------------- */
+
+/* An empty pageset with the boot values: high 0, batch 1. */
+static void per_cpu_pages_init(struct per_cpu_pages *pcp)
+{
+	int pindex;
+
+	memset(pcp, 0, sizeof(*pcp));
+	spin_lock_init(&pcp->lock);
+	for (pindex = 0; pindex < NR_PCP_LISTS; pindex++)
+		INIT_LIST_HEAD(&pcp->lists[pindex]);
+	pcp->high = BOOT_PAGESET_HIGH;
+	pcp->batch = BOOT_PAGESET_BATCH;
+	pcp->free_factor = 0;
+}
+
+/* Point a new zone at the boot pageset (free_area_init_core). */
+void __init zone_pcp_init(struct zone *zone)
+{
+	zone->per_cpu_pageset = &boot_pageset;
+	zone->pageset_high = BOOT_PAGESET_HIGH;
+	zone->pageset_batch = BOOT_PAGESET_BATCH;
+	if (populated_zone(zone))
+		pr_debug("  %s zone: %lu pages, LIFO batch:%u\n", zone->name, zone->present_pages,
+			 zone_batchsize(zone));
+}
+
+/* Round down to a power of two (x > 0). */
+static unsigned long rounddown_pow_of_two(unsigned long x)
+{
+	return 1UL << (8 * sizeof(unsigned long) - 1 - __builtin_clzl(x));
+}
+
+/* pcp batch: about a quarter of a 1024th of the zone (at most 64), made 2^n - 1. */
+int zone_batchsize(struct zone *zone)
+{
+	unsigned long batch = min(zone_managed_pages(zone) >> 10, 1UL << (20 - PAGE_SHIFT));
+
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	/* 2^n - 1 keeps batches from landing on the same cache colours (Linux's reasoning) */
+	return (int)rounddown_pow_of_two(batch + batch / 2) - 1;
+}
+
+/* pcp high: the low watermark shared by the node's online CPUs, at least 4 batches. */
+int zone_highsize(struct zone *zone, int batch, int cpu_online)
+{
+	unsigned long total_pages = low_wmark_pages(zone);
+	int nr_split_cpus = (int)num_online_cpus() + cpu_online, high;
+
+	if (!nr_split_cpus)
+		nr_split_cpus = 1;
+	high = (int)(total_pages / (unsigned long)nr_split_cpus);
+	return max(high, batch << 2);
+}
+
+/* Give every CPU's pageset of zone the new high and batch. */
+static void __zone_set_pageset_high_and_batch(struct zone *zone, int high, int batch)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < NR_CPUS; cpu++) {
+		struct per_cpu_pages *pcp = per_cpu_ptr(zone->per_cpu_pageset, cpu);
+
+		WRITE_ONCE(pcp->batch, batch);
+		WRITE_ONCE(pcp->high, high);
+	}
+}
+
+/* Recompute zone's pcp high and batch (boot, CPU online, watermark changes). */
+void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
+{
+	int new_batch = zone_batchsize(zone), new_high = zone_highsize(zone, new_batch, cpu_online);
+
+	if (zone->pageset_high == new_high && zone->pageset_batch == new_batch)
+		return;
+	zone->pageset_high = new_high;
+	zone->pageset_batch = new_batch;
+	__zone_set_pageset_high_and_batch(zone, new_high, new_batch);
+}
+
+/* Real per-CPU pagesets for one zone. */
+static void __init setup_zone_pageset(struct zone *zone)
+{
+	struct per_cpu_pages *pcps = alloc_percpu(struct per_cpu_pages);
+	unsigned int cpu;
+
+	if (!pcps)
+		panic("setup_zone_pageset: no per-CPU memory for zone %s\n", zone->name);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		per_cpu_pages_init(per_cpu_ptr(pcps, cpu));
+	zone->per_cpu_pageset = pcps;
+	zone->pageset_high = zone->pageset_batch = -1; /* force the update */
+	zone_set_pageset_high_and_batch(zone, 0);
+}
+
+/* See mm.h. Only populated zones: the empty ones keep the boot pageset. */
+void __init setup_per_cpu_pageset(void)
+{
+	struct zone *zone;
+
+	for_each_populated_zone(zone)
+		setup_zone_pageset(zone);
+}
+
+/* ---- zonelists -------------------------------------------------------------------------- */
+
+/* Append pgdat's populated zones, highest index first; returns how many. */
+static int build_zonerefs_node(pg_data_t *pgdat, struct zoneref *zonerefs)
+{
+	int zone_type = MAX_NR_ZONES, nr_zones = 0;
+
+	do {
+		struct zone *zone = pgdat->node_zones + --zone_type;
+
+		if (populated_zone(zone)) {
+			zonerefs[nr_zones].zone = zone;
+			zonerefs[nr_zones].zone_idx = zone_type;
+			nr_zones++;
+		}
+	} while (zone_type);
+	return nr_zones;
+}
+
+/* !NUMA: the fallback list is this node's zones (no other nodes), NULL-terminated. */
+static void build_zonelists(pg_data_t *pgdat)
+{
+	struct zoneref *zonerefs = pgdat->node_zonelists[ZONELIST_FALLBACK]._zonerefs;
+
+	zonerefs += build_zonerefs_node(pgdat, zonerefs);
+	zonerefs->zone = NULL;
+	zonerefs->zone_idx = 0;
+}
+
+/* Rebuild the zonelists of self, or of every node when self is NULL. */
+static void __build_all_zonelists(pg_data_t *self)
+{
+	int nid;
+
+	if (self) {
+		build_zonelists(self);
+		return;
+	}
+	for (nid = 0; nid < MAX_NUMNODES; nid++)
+		build_zonelists(NODE_DATA(nid));
+}
+
+/* Boot: zonelists, then every possible CPU's boot pageset. */
+static void __init build_all_zonelists_init(void)
+{
+	unsigned int cpu;
+
+	__build_all_zonelists(NULL);
+	for (cpu = 0; cpu < NR_CPUS; cpu++)
+		per_cpu_pages_init(per_cpu_ptr(&boot_pageset, cpu));
+}
+
+/* See mm.h. */
+unsigned long nr_free_zone_pages(int offset)
+{
+	struct zonelist *zonelist = node_zonelist(0, GFP_KERNEL);
+	unsigned long sum = 0;
+	struct zoneref *z;
+	struct zone *zone;
+
+	for_each_zone_zonelist(zone, z, zonelist, (enum zone_type)offset) {
+		unsigned long size = zone_managed_pages(zone), high = high_wmark_pages(zone);
+
+		if (size > high)
+			sum += size - high;
+	}
+	return sum;
+}
+
+/* See mm.h. Grouping by mobility needs at least one pageblock per migratetype. */
+void build_all_zonelists(pg_data_t *pgdat)
+{
+	unsigned long vm_total_pages;
+
+	if (!pgdat) /* Linux: system_state == SYSTEM_BOOTING */
+		build_all_zonelists_init();
+	else
+		__build_all_zonelists(pgdat);
+	vm_total_pages = nr_free_zone_pages(gfp_zone(GFP_HIGHUSER_MOVABLE));
+	page_group_by_mobility_disabled = vm_total_pages < pageblock_nr_pages * MIGRATE_TYPES;
+	pr_info("Built %u zonelists, mobility grouping %s.  Total pages: %ld\n", MAX_NUMNODES,
+		page_group_by_mobility_disabled ? "off" : "on", (long)vm_total_pages);
+}
