@@ -12,9 +12,28 @@ extern const char linux_banner[];
 const char *get_saved_command_line(void);
 void log_buf_for_each_line(void (*out)(const char *line, size_t len), int max_level);
 
-static int cmd_help(int argc, char **argv)
+/* The command table sorted by name (the linker keeps them in file order). */
+static int sorted_cmds(const struct shell_cmd **out, int max)
 {
 	const struct shell_cmd *c;
+	int n = 0;
+
+	for (c = __shell_cmds_start; c < __shell_cmds_end && n < max; c++) {
+		int i = n++;
+
+		while (i > 0 && strcmp(out[i - 1]->name, c->name) > 0) {
+			out[i] = out[i - 1];
+			i--;
+		}
+		out[i] = c;
+	}
+	return n;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct shell_cmd *c, *cmds[64];
+	int n;
 
 	if (argc > 2)
 		return shell_usage(argv[0]);
@@ -25,8 +44,13 @@ static int cmd_help(int argc, char **argv)
 		shprintf("usage: %s\n  %s\n", c->usage, c->help);
 		return 0;
 	}
-	for (c = __shell_cmds_start; c < __shell_cmds_end; c++)
-		shprintf("  %-24s %s\n", c->usage, c->help);
+	n = sorted_cmds(cmds, ARRAY_SIZE(cmds));
+	for (int i = 0; i < n; i++) {
+		if (strlen(cmds[i]->usage) > 24) /* long usage: the text goes on the next line */
+			shprintf("  %s\n  %-24s %s\n", cmds[i]->usage, "", cmds[i]->help);
+		else
+			shprintf("  %-24s %s\n", cmds[i]->usage, cmds[i]->help);
+	}
 	return 0;
 }
 SHELL_CMD("help", cmd_help, "help [CMD]", "list the commands, or show how to use one");

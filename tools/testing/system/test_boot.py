@@ -34,6 +34,8 @@ def help_lists_every_command_and_usage():
     out = m.cmd("help")
     for c in ["help", "version", "dmesg", "cmdline", "uptime", "peek", "poke", "poweroff", "reboot"]:
         assert re.search(rf"^  {c}\b", out, re.M), f"help does not list {c}"
+    names = re.findall(r"^  ([a-z][\w-]*)", out, re.M)
+    assert names == sorted(names) and len(names) >= 20, names
     assert "usage: peek ADDR [N]" in m.cmd("help peek")
     expect_error(m, "help nosuchcmd", "no such command")
     expect_error(m, "help a b")
