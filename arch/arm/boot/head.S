@@ -32,6 +32,29 @@
 /* Device: section, kernel RW, never executable, strongly ordered (index 0), domain IO. */
 #define IO_SECT_FLAGS (PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_XN | PMD_DOMAIN(DOMAIN_IO))
 
+/*
+ * hyp_to_svc: record the entry mode in r11; if it is HYP, let PL1 use the generic timer
+ * (CNTHCTL, CNTVOFF = 0) and eret into SVC with every interrupt masked. Clobbers r4.
+ */
+	.macro	hyp_to_svc
+	mrs	r11, cpsr
+	and	r11, r11, #MODE_MASK
+	cmp	r11, #HYP_MODE
+	bne	1f
+	mrc	p15, 4, r4, c14, c1, 0		@ CNTHCTL
+	orr	r4, r4, #3			@ PL1PCEN | PL1PCTEN
+	mcr	p15, 4, r4, c14, c1, 0
+	mov	r4, #0
+	mcrr	p15, 4, r4, r4, c14		@ CNTVOFF = 0
+	mov	r4, #(SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
+	msr	spsr_cxsf, r4			@ SPSR_hyp ('msr spsr_hyp' is UNDEF from HYP)
+	adr	r4, 1f
+	msr	elr_hyp, r4
+	isb
+	eret
+1:	cpsid	aif, #SVC_MODE
+	.endm
+
 	.arch	armv7-a
 	.arch_extension virt
 	.arch_extension sec
@@ -54,24 +77,8 @@ _head:
 stext:
 	mov	r9, r1				@ r9  = machine type
 	mov	r10, r2				@ r10 = DTB physical address
-	mrs	r11, cpsr
-	and	r11, r11, #MODE_MASK		@ r11 = mode we were entered in
-
-	/* 1. HYP -> SVC: let PL1 use the timers, then eret into SVC at the next label. */
-	cmp	r11, #HYP_MODE
-	bne	1f
-	mrc	p15, 4, r4, c14, c1, 0		@ CNTHCTL
-	orr	r4, r4, #3			@ PL1PCEN | PL1PCTEN
-	mcr	p15, 4, r4, c14, c1, 0
-	mov	r4, #0
-	mcrr	p15, 4, r4, r4, c14		@ CNTVOFF = 0
-	mov	r4, #(SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
-	msr	spsr_cxsf, r4			@ SPSR_hyp ('msr spsr_hyp' is UNDEF from HYP)
-	adr	r4, 1f
-	msr	elr_hyp, r4
-	isb
-	eret
-1:	cpsid	aif, #SVC_MODE
+	/* 1. HYP -> SVC (r11 = the mode we were entered in) */
+	hyp_to_svc
 
 	/* 2. Only CPU 0 boots the kernel; the others wait here until the SMP code calls. */
 	mrc	p15, 0, r4, c0, c0, 5		@ MPIDR
@@ -375,22 +382,7 @@ secondary_park:
  */
 	.globl	secondary_startup
 secondary_startup:
-	mrs	r11, cpsr
-	and	r11, r11, #MODE_MASK		@ r11 = entry mode, passed on to C
-	cmp	r11, #HYP_MODE
-	bne	1f
-	mrc	p15, 4, r4, c14, c1, 0		@ CNTHCTL: PL1 may use the timers
-	orr	r4, r4, #3
-	mcr	p15, 4, r4, c14, c1, 0
-	mov	r4, #0
-	mcrr	p15, 4, r4, r4, c14		@ CNTVOFF = 0
-	mov	r4, #(SVC_MODE | PSR_A_BIT | PSR_I_BIT | PSR_F_BIT)
-	msr	spsr_cxsf, r4
-	adr	r4, 1f
-	msr	elr_hyp, r4
-	isb
-	eret
-1:	cpsid	aif, #SVC_MODE
+	hyp_to_svc				@ r11 = entry mode, passed on to C
 	bl	__v7_setup			@ r0 = SCTLR value to use
 	ldr	r4, =secondary_data
 	ldr	r5, =PAGE_OFFSET
