@@ -24,6 +24,9 @@ static int cmd_crash(int argc, char **argv)
 		((void (*)(void))addr)();
 	} else if (!strcmp(argv[1], "undef") && argc == 2) {
 		__asm__ __volatile__("udf #0");
+	} else if (argc == 2 && (!strcmp(argv[1], "read") || !strcmp(argv[1], "write") ||
+				 !strcmp(argv[1], "exec"))) {
+		return shell_error(argv[0], "'%s' needs an ADDR", argv[1]);
 	} else {
 		return shell_error(argv[0], "unknown kind '%s' (null, read ADDR, write ADDR, exec ADDR, undef)",
 				   argv[1]);

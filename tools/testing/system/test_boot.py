@@ -182,6 +182,25 @@ def atags_without_dtb_gets_a_clear_error():
 
 
 @case
+def every_kind_of_kernel_fault_is_reported_and_survived():
+    m = boot()
+    out = m.cmd("crash exec 0x10000000")   # prefetch abort
+    assert "Unable to handle kernel paging request at virtual address 10000000 when execute" in out
+    assert "section translation fault (IFSR 0x005)" in out and "PC is at 0x10000000" in out, out
+    out = m.cmd("crash write 0x80100000")  # kernel text is read-only
+    assert "when write" in out and "section permission fault (DFSR 0x80d)" in out, out
+    assert "Internal error: Oops: 80d [#2] SMP ARM" in out, out
+    out = m.cmd("crash undef")
+    assert "Internal error: Oops - undefined instruction: 0 [#3] SMP ARM" in out, out
+    assert re.search(r"PC is at cmd_crash\+0x[0-9a-f]+/0x[0-9a-f]+", out), out
+    expect_error(m, "crash bogus", "unknown kind")
+    expect_error(m, "crash read", "needs an ADDR")
+    expect_error(m, "crash read zz", "bad address")
+    expect_error(m, "crash")
+    assert m.poweroff() == 0
+
+
+@case
 def kernel_oops_in_a_command_recovers_to_the_shell():
     m = boot()
     out = m.cmd("crash null")
