@@ -35,7 +35,8 @@
 #define LOCAL_MAILBOX0_SET(cpu) (IO_LOCAL_VIRT + 0x80 + 0x10 * (cpu))
 #define LOCAL_MAILBOX0_CLR(cpu) (IO_LOCAL_VIRT + 0xc0 + 0x10 * (cpu))
 #define LOCAL_MAILBOX_INT_CONTROL(cpu) (IO_LOCAL_VIRT + 0x50 + 4 * (cpu))
-#define BOOT_TIMEOUT_NS 1000000000ull
+/* Linux waits 1 s; an emulated CPU on a loaded host can need longer to be scheduled. */
+#define BOOT_TIMEOUT_NS 5000000000ull
 
 /* Read by head.S with the MMU off: keep the layout (pgdir +0, swapper +4, stack +8). */
 struct secondary_data {
@@ -125,7 +126,7 @@ void __init smp_prepare_cpus(void)
 	ipi_enable_this_cpu();
 }
 
-/* Release one CPU and wait (at most a second) for it to come online. */
+/* Release one CPU and wait (at most BOOT_TIMEOUT_NS) for it to come online. */
 static int boot_secondary(unsigned int cpu)
 {
 	u64 until;
