@@ -109,7 +109,8 @@ static int __init pcpu_embed_first_chunk(size_t reserved, size_t dyn)
 	pr_info("percpu: Embedded %zu pages/cpu s%zu r%zu d%zu u%zu\n", PFN_DOWN(ai->size_sum),
 		ai->static_size, ai->reserved_size, ai->dyn_size, ai->unit_size);
 	printk(KERN_DEBUG "pcpu-alloc: s%zu r%zu d%zu u%zu alloc=%zu*%zu\n", ai->static_size,
-	       ai->reserved_size, ai->dyn_size, ai->unit_size, (size_t)1, ai->alloc_size);
+	       ai->reserved_size, ai->dyn_size, ai->unit_size, ai->alloc_size / ai->atom_size,
+	       ai->atom_size);
 	printk(KERN_DEBUG "pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 \n");
 	pcpu_setup_first_chunk(ai, base);
 	memblock_free(ai, PAGE_SIZE);
@@ -154,7 +155,9 @@ void *__alloc_percpu(size_t size, size_t align)
 	unsigned long flags;
 	unsigned int cpu;
 
-	if (!c->base_addr || !size || size > c->ai.dyn_size || (align & (align - 1)))
+	/* as Linux: power-of-two alignments up to a page */
+	if (!c->base_addr || !size || size > c->ai.dyn_size || (align & (align - 1)) ||
+	    align > PAGE_SIZE)
 		return NULL;
 	step = max(align, (size_t)PCPU_MIN_ALLOC_SIZE) / PCPU_MIN_ALLOC_SIZE;
 	spin_lock_irqsave(&pcpu_lock, flags);
@@ -171,9 +174,11 @@ void *__alloc_percpu(size_t size, size_t align)
 		spin_unlock_irqrestore(&pcpu_lock, flags);
 		return NULL;
 	}
-	for (i = 0; i < bits; i++)
+	/* as Linux's pcpu_alloc_area: bounds at both ends, none inside (free leaves them) */
+	for (i = 0; i < bits; i++) {
 		map_set(c->alloc_map, start + i, true);
-	map_set(c->bound_map, start, true);
+		map_set(c->bound_map, start + i, i == 0);
+	}
 	map_set(c->bound_map, start + bits, true);
 	c->nr_allocs++;
 	c->used_bytes += bits * PCPU_MIN_ALLOC_SIZE;
@@ -196,20 +201,22 @@ void free_percpu(void *ptr)
 		return;
 	off = (char *)ptr - __per_cpu_start - c->ai.static_size;
 	start = off / PCPU_MIN_ALLOC_SIZE;
+	spin_lock_irqsave(&pcpu_lock, flags); /* the checks read the maps: under the lock */
 	if ((char *)ptr < __per_cpu_start + c->ai.static_size + c->ai.reserved_size ||
-	    start >= c->nr_map_bits || !map_test(c->bound_map, start) ||
+	    off % PCPU_MIN_ALLOC_SIZE || start >= c->nr_map_bits || !map_test(c->bound_map, start) ||
 	    !map_test(c->alloc_map, start)) {
+		spin_unlock_irqrestore(&pcpu_lock, flags);
 		WARN_ON_ONCE(1);
 		return;
 	}
-	spin_lock_irqsave(&pcpu_lock, flags);
 	for (end = start + 1; end < c->nr_map_bits && !map_test(c->bound_map, end); end++)
 		;
+	/*
+	 * The bounds stay (as in Linux's pcpu_free_area): bound[start] may also be the end of
+	 * the allocation before this one, and the next allocation here resets them anyway.
+	 */
 	for (size_t i = start; i < end; i++)
 		map_set(c->alloc_map, i, false);
-	map_set(c->bound_map, start, false);
-	if (end < c->nr_map_bits && !map_test(c->alloc_map, end))
-		map_set(c->bound_map, end, false);
 	c->nr_allocs--;
 	c->used_bytes -= (end - start) * PCPU_MIN_ALLOC_SIZE;
 	spin_unlock_irqrestore(&pcpu_lock, flags);
