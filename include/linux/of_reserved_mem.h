@@ -33,6 +33,8 @@ struct reserved_mem {
 	phys_addr_t size;
 	void *priv;
 	bool released; /* pimm: its init function failed and the region was given back */
+	bool failed;   /* pimm: memblock refused its reg (e.g. no-map over a reservation:
+			* -EBUSY); Linux keeps the entry, but it reserves nothing */
 };
 
 /* An entry of Linux's __reservedmem_of_table: compatible string and init function. */

@@ -381,11 +381,12 @@ int __reserved_mem_reserve_reg(int node, const char *uname)
 		u64 base64 = dt_mem_next_cell(dt_root_addr_cells, &prop);
 		u64 size64 = dt_mem_next_cell(dt_root_size_cells, &prop);
 		phys_addr_t base = (phys_addr_t)base64, size = (phys_addr_t)size64;
-		bool fits = base64 + size64 <= MAX_MEMBLOCK_ADDR + 1;
+		bool fits = base64 + size64 <= MAX_MEMBLOCK_ADDR + 1, ok;
 
 		if (size && fits)
 			dt_check_reserved_range(uname, base, size, nomap);
-		if (size && fits && early_init_dt_reserve_memory(base, size, nomap) == 0)
+		ok = size && fits && early_init_dt_reserve_memory(base, size, nomap) == 0;
+		if (ok)
 			pr_debug("Reserved memory: reserved region for node '%s': base %pa, size %lu MiB\n",
 				 uname, &base, (unsigned long)(size / SZ_1M));
 		else
@@ -393,7 +394,11 @@ int __reserved_mem_reserve_reg(int node, const char *uname)
 			       uname, &base, (unsigned long)(size / SZ_1M));
 		len -= t_len;
 		if (first) {
+			int saved = reserved_mem_count;
+
 			fdt_reserved_mem_save_node(node, uname, base, size);
+			if (!ok && reserved_mem_count > saved)
+				reserved_mem[saved].failed = true;
 			first = false;
 		}
 	}

@@ -311,7 +311,7 @@ void fdt_init_reserved_mem(void)
 		fdt_init_one_reserved_mem(&reserved_mem[i]);
 }
 
-/* The saved region containing @addr (empty or released regions never match), or NULL. */
+/* The saved region containing @addr (empty, failed or released regions never match), or NULL. */
 struct reserved_mem *of_reserved_mem_find(phys_addr_t addr)
 {
 	int i;
@@ -319,7 +319,7 @@ struct reserved_mem *of_reserved_mem_find(phys_addr_t addr)
 	for (i = 0; i < reserved_mem_count; i++) {
 		struct reserved_mem *r = &reserved_mem[i];
 
-		if (r->size && !r->released && addr >= r->base && addr - r->base < r->size)
+		if (r->size && !r->released && !r->failed && addr >= r->base && addr - r->base < r->size)
 			return r;
 	}
 	return NULL;

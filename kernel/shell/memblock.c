@@ -11,7 +11,9 @@
  *
  * Owners are not recorded by memblock (Linux does not either): they are found again from
  * what the boot code kept - /memreserve/, swapper_pg_dir, the kernel sections, the DTB, the
- * initrd, reserved_mem[] and cma_areas[]. Anything else is "(memblock)": an allocation.
+ * initrd, reserved_mem[] (minus the nodes whose reservation failed or was given back) and
+ * cma_areas[]. Anything else is "(memblock)": an allocation, named also when it shares a
+ * merged region with known owners.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +79,7 @@ static void collect_owners(void)
 			  round_up(initrd_end - round_down(initrd_start, PAGE_SIZE), PAGE_SIZE),
 			  "initrd");
 	for (n = 0; n < reserved_mem_count; n++)
-		if (!reserved_mem[n].released)
+		if (!reserved_mem[n].released && !reserved_mem[n].failed)
 			add_owner(reserved_mem[n].base, reserved_mem[n].size, reserved_mem[n].name);
 	for (i = 0; i < cma_area_count; i++) {
 		if (rmem_named(cma_areas[i].name))
@@ -87,7 +89,27 @@ static void collect_owners(void)
 	}
 }
 
-/* Print the owners of [base, end) separated by commas; "(memblock)" when none is known. */
+/* True when some byte of [base, end) lies in no known owner's range. */
+static bool has_unowned_part(phys_addr_t base, phys_addr_t end)
+{
+	phys_addr_t cur = base;
+	int i;
+
+	while (cur < end) {
+		phys_addr_t reach = cur;
+
+		for (i = 0; i < nr_owners; i++)
+			if (owners[i].base <= cur && owners[i].end > reach)
+				reach = owners[i].end;
+		if (reach == cur)
+			return true; /* nobody owns cur */
+		cur = reach;
+	}
+	return false;
+}
+
+/* Print every owner of [base, end) separated by commas, then "(memblock)" if part of it has
+ * no known owner (a merged allocation); just "(memblock)" when none is known. */
 static void print_owners(phys_addr_t base, phys_addr_t end)
 {
 	const char *sep = "";
@@ -99,8 +121,8 @@ static void print_owners(phys_addr_t base, phys_addr_t end)
 			sep = ", ";
 		}
 	}
-	if (!*sep)
-		shprintf("(memblock)");
+	if (has_unowned_part(base, end))
+		shprintf("%s(memblock)", sep);
 }
 
 /* For other commands (whatis): print who owns [base, end), "(memblock)" if nobody known. */

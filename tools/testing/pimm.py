@@ -7,6 +7,11 @@ lab grader. Python 3 standard library only.
         out = m.cmd("memblock")                      # output of one shell command
         pa = m.monitor("gva2gpa 0x80100000")         # QEMU monitor over a unix socket
         m.poweroff()                                 # QEMU exits 0
+
+    # a device tree QEMU's -dtb loader refuses or edits, put in guest RAM before the first
+    # instruction (QEMU loads the good default DTB at 0x08000000, gdb overwrites it):
+    with Machine(overwrite=[("bad.dtb", 0x08000000, 64 * 1024)], wait_prompt=False) as m:
+        m.wait_for("Kernel panic")
 """
 import os
 import re
@@ -52,8 +57,10 @@ def ensure_built(options=(), quiet=True):
 
 
 def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=False,
-                 monitor=None, extra=(), kernel=None):
-    """The QEMU raspi2b command line that boots pimm like a Pi 2 (DESIGN.md section 4)."""
+                 monitor=None, extra=(), kernel=None, gdb_socket=None):
+    """The QEMU raspi2b command line that boots pimm like a Pi 2 (DESIGN.md section 4).
+    gdb: wait at reset for gdb on TCP :1234; gdb_socket: wait at reset for gdb on that unix
+    socket (no port to clash between parallel QEMUs)."""
     cmd = [QEMU, "-M", "raspi2b", "-m", "1G", "-smp", "4",
            "-kernel", kernel or os.path.join(bdir, "kernel7.img"),
            "-display", "none", "-serial", "stdio",
@@ -68,6 +75,8 @@ def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=Fal
         cmd += ["-icount", "shift=0,sleep=off"]
     if gdb:
         cmd += ["-s", "-S"]
+    elif gdb_socket:
+        cmd += ["-gdb", f"unix:{gdb_socket},server,nowait", "-S"]
     cmd += ["-monitor", f"unix:{monitor},server,nowait" if monitor else "none"]
     return cmd + list(extra)
 
@@ -77,16 +86,37 @@ class BootError(Exception):
 
 
 class Machine:
-    """One QEMU running pimm, driven through its serial console (and optionally its monitor)."""
+    """One QEMU running pimm, driven through its serial console (and optionally its monitor).
+
+    dtb, append, initrd, icount, extra: as qemu_command (dtb="none": no -dtb at all).
+    options: meson -D options (built in their own directory). wait_prompt: return once the
+    shell prompt is up (the boot log is then in .boot_log); False to watch a failing boot.
+
+    overwrite=[(FILE, PA) or (FILE, PA, FILL), ...]: write FILE's bytes into guest RAM at PA
+    before the first guest instruction (after QEMU's loaders ran), zero-filling up to FILL
+    bytes when the file is shorter. This is how a device tree that QEMU's -dtb loader refuses
+    (bad magic or version, truncated, offsets out of bounds...) or edits (QEMU rewrites or
+    adds /memory, so "no /memory" and "#address-cells 3" cannot pass through it) reaches the
+    kernel: QEMU loads the good default DTB at 0x08000000 (r2 points there, DESIGN section 4),
+    then the blob is put over it. The FILL zeros make sure nothing of the good blob that QEMU
+    loaded (its edited copy is larger than the file) is left after a shorter one. Mechanism:
+    QEMU starts paused with its gdb stub on a unix socket in the Machine's temporary directory
+    (`-gdb unix:PATH,server,nowait -S`: no TCP port to clash between parallel tests);
+    `gdb-multiarch -batch` connects, `restore FILE binary PA` for each entry, and detaches,
+    which starts the guest. QEMU's edits of the blob (-append's bootargs, -initrd's
+    linux,initrd-*) are lost with it. Raises BootError if gdb fails.
+    """
 
     def __init__(self, dtb=None, append=None, initrd=None, options=(), extra=(), icount=False,
-                 timeout=20, wait_prompt=True, name="pimm", kernel=None):
+                 timeout=20, wait_prompt=True, name="pimm", kernel=None, overwrite=()):
         self.bdir = ensure_built(options)
         self.tmp = tempfile.mkdtemp(prefix="pimm-")
         self.mon_path = os.path.join(self.tmp, "monitor.sock")
         self.name = name
+        self.overwrite = list(overwrite)
+        gdb_sock = os.path.join(self.tmp, "gdb.sock") if overwrite else None
         self.cmdline = qemu_command(self.bdir, dtb, append, initrd, icount, False,
-                                    self.mon_path, extra, kernel)
+                                    self.mon_path, extra, kernel, gdb_sock)
         self.buf = ""
         self.pos = 0
         self.lock = threading.Condition()
@@ -96,9 +126,44 @@ class Machine:
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         self.mon = None
+        if overwrite:
+            try:
+                self._overwrite(gdb_sock, overwrite)
+            except BaseException:
+                self.close()
+                raise
         if wait_prompt:
             self.wait_for(re.escape(PROMPT), timeout)
             self.boot_log = self.buf
+
+    # -- overwrite: guest RAM written through QEMU's gdb stub, before the first instruction --
+    def _overwrite(self, sock, entries, timeout=15):
+        end = time.monotonic() + timeout
+        while not os.path.exists(sock):
+            if self.proc.poll() is not None or time.monotonic() > end:
+                raise BootError(f"QEMU did not open its gdb socket; console:\n{self.buf[-3000:]}")
+            time.sleep(0.02)
+        gdb = ["gdb-multiarch", "-batch", "-nx", "-ex", "set confirm off",
+               "-ex", f"target remote {sock}"]
+        for i, entry in enumerate(entries):
+            path, addr = entry[0], entry[1]
+            with open(path, "rb") as f:
+                data = f.read()
+            if len(entry) > 2 and len(data) < entry[2]:
+                data += bytes(entry[2] - len(data))
+            blob = os.path.join(self.tmp, f"overwrite{i}.bin")
+            with open(blob, "wb") as f:
+                f.write(data)
+            gdb += ["-ex", f"restore {blob} binary {addr:#x}"]
+        gdb += ["-ex", "detach"]
+        try:
+            r = subprocess.run(gdb, capture_output=True, text=True, timeout=timeout)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            raise BootError(f"gdb-multiarch failed ({e}); is it installed (tools/setup)?")
+        restored = r.stdout.count("Restoring binary file")
+        if r.returncode or restored != len(entries) or "detached" not in r.stdout:
+            raise BootError(f"gdb-multiarch could not overwrite guest memory:\n"
+                            f"{r.stdout[-2000:]}{r.stderr[-2000:]}")
 
     # -- console ---------------------------------------------------------------------------
     def _read(self):
@@ -198,7 +263,10 @@ class Machine:
     def save_log(self, path):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
-            f.write(" ".join(self.cmdline) + "\n\n" + self.buf)
+            f.write(" ".join(self.cmdline) + "\n")
+            for entry in self.overwrite:
+                f.write(f"overwrite: {entry[0]} at {entry[1]:#010x} (through gdb)\n")
+            f.write("\n" + self.buf)
 
     def __enter__(self):
         return self

@@ -55,9 +55,12 @@ static const char *fdt_problem(const void *dt_virt, phys_addr_t dt_phys, char *b
 		err = dt_check_full(dt_virt, bufsize);
 	if (!err)
 		return NULL;
-	if (err == -DT_ERR_TRUNCATED)
+	if (err == -DT_ERR_TRUNCATED && dt_totalsize(dt_virt) > bufsize)
 		snprintf(buf, len, "%s (totalsize %u bytes, %u fit in the 2 MiB window)",
 			 dt_strerror(err), dt_totalsize(dt_virt), (unsigned int)bufsize);
+	else if (err == -DT_ERR_TRUNCATED)
+		snprintf(buf, len, "%s (a block or the reservation map runs past totalsize %u)",
+			 dt_strerror(err), dt_totalsize(dt_virt));
 	else
 		snprintf(buf, len, "%s", dt_strerror(err));
 	return buf;

@@ -6,17 +6,21 @@ layout comes from the booted DTB (decompiled with the host's dtc), the kernel's 
 kernel.elf (nm), the DTB's size from guest memory (QEMU monitor), the allocations from the
 `memblock` command, the limits from LINUX-FACTS' formulas.
 
-DTB variants of dts/tests that are tested on the host only (tools/testing/of), because QEMU's
--dtb loader does not let them reach the kernel:
+DTB variants of dts/tests that QEMU's -dtb loader does not let reach the kernel are booted with
+the good default DTB and put over it in guest RAM before the first instruction, through QEMU's
+gdb stub (pimm.Machine's overwrite=, "broken device trees" below), zero-filled so that nothing
+of the good blob is left after a shorter one:
   bad-magic, bad-version, huge-totalsize, rsvmap-runaway   QEMU refuses the blob outright
   truncated, bad-offset, misaligned, no-end                QEMU fails while editing /memory
   cells3                     QEMU: "couldn't add /memory@0 node" (it cannot write 3-cell reg)
-  no-memory                  QEMU adds a /memory node of its own: the kernel sees 960 MiB
-  odd-reg's /memory part     QEMU rewrites /memory's reg (its reserved-memory part is tested)
-unterminated-string gets through QEMU and is tested here (clear panic).
+  no-memory                  QEMU adds a /memory node of its own: the kernel would see 960 MiB
+  unterminated-string        gets through QEMU too (tested both ways)
+Host-only (tools/testing/of): odd-reg's /memory part (QEMU rewrites /memory's reg; the
+reserved-memory part of odd-reg is tested here through -dtb).
 """
 import os
 import re
+import struct
 import subprocess
 import tempfile
 
@@ -171,6 +175,22 @@ def covered(regions, base, end):
 
 def overlaps(regions, base, end):
     return [r for r in regions if r["base"] < end and base < r["end"]]
+
+
+def assert_owners(region, known):
+    """@region's owner list names each of @known ({name: (base, end)}) that it overlaps, and
+    "(memblock)" exactly when part of it lies outside all of them (a merged allocation); every
+    owner the region may have must be in @known."""
+    names = [o.strip() for o in region["owners"].split(", ")]
+    cur, b, e = region["base"], region["base"], region["end"]
+    want = [k for k, (kb, ke) in known.items() if kb < e and b < ke]
+    while cur < e:
+        reach = max([ke for kb, ke in known.values() if kb <= cur < ke], default=cur)
+        if reach == cur:
+            want.append("(memblock)")
+            break
+        cur = reach
+    assert sorted(names) == sorted(want), (region, want)
 
 
 def dtb_totalsize(m, pa=DTB_PA):
@@ -795,6 +815,19 @@ def dtb_regions_over_the_kernel_and_page_table():
             need(m.boot_log, f"OF: fdt: Reserved memory: node '{n['name']}' "
                  f"[{b:#010x}-{b + s - 1:#010x}] overlaps reserved [{ks:#010x}-{ke - 1:#010x}]", 1)
     assert not [r for r in mb["memory"] if r["flags"] == "NOMAP"], "kernel/page table made NOMAP"
+    # a node whose reservation failed reserves nothing: the owner labels never credit it
+    # (Linux keeps its first reg tuple in reserved_mem[] all the same)
+    for n in reserved_nodes(root):
+        if n["nomap"]:
+            assert not [r for r in mb["reserved"] + mb["memory"] if n["name"] in r["owners"]], \
+                (n["name"], mb["reserved"])
+    assert region_of(mb["reserved"], "/memreserve/")["owners"] == "/memreserve/"
+    assert region_of(mb["reserved"], "swapper_pg_dir")["owners"] == "swapper_pg_dir"
+    # the default CMA area (no linux,cma node here) merged with later allocations below it:
+    # both are named
+    cma_mib, cma_base = lines(m.boot_log, r"cma: Reserved (\d+) MiB at (0x[0-9a-f]{8})")[0]
+    cma_base, cma_end = int(cma_base, 16), int(cma_base, 16) + int(cma_mib) * MiB
+    assert_owners(region_of(mb["reserved"], "cma:reserved"), {"cma:reserved": (cma_base, cma_end)})
     assert (region_of(mb["reserved"], "kernel")["base"],
             region_of(mb["reserved"], "kernel")["end"]) == (ks, ke)
     assert [r for r in mb["reserved"] if (r["base"], r["end"]) == (0x4000, 0x8000)]
@@ -809,7 +842,7 @@ def dtb_too_many_regions():
     # memblock.reserved is full and cannot grow before bootmem_init's memblock_allow_resize:
     # the first later memblock allocation (paging_init's early_alloc) fails, and Linux stops
     # there with a clear panic. Until paging_init exists the boot reaches the prompt.
-    end = m.wait_for(r"pimm> |Kernel panic - not syncing: (.*)", 20)
+    end = m.wait_for(r"pimm> |Kernel panic - not syncing: (.*)\n", 20)  # the whole line
     log = m.buf
     if end.group(0) != "pimm> ":
         assert re.match(r"early_alloc: Failed to allocate \d+ bytes align=0x[0-9a-f]+",
@@ -871,6 +904,94 @@ def dtb_unterminated_string_is_a_clear_panic():
                + f"{DTB_PA:#010x}" + r": .*string", 15)
     m.wait_for(r"---\[ end Kernel panic", 5)
     assert "pimm> " not in m.buf
+
+
+# ---- broken device trees, put in guest RAM through QEMU's gdb stub --------------------------
+
+OVERWRITE_FILL = 64 * 1024   # > the good blob QEMU loads (its edited copy is ~25 KiB)
+FDT_WINDOW = 2 * MiB         # the kernel maps the DTB's 1 MiB section and the next (head.S)
+
+
+def boot_overwritten(name):
+    """Boot with blob @name of build/dts/tests put over the default DTB at DTB_PA (before the
+    first instruction); check that guest RAM holds it; return the Machine and the blob."""
+    path = test_dtb(name)
+    blob = open(path, "rb").read()
+    m = boot(overwrite=[(path, DTB_PA, OVERWRITE_FILL)], wait_prompt=False)
+    out = m.monitor(f"xp /4wx {DTB_PA:#x}")
+    words = [int(w, 16) for w in re.findall(r"0x([0-9a-f]{8})", out.split(":", 1)[1])]
+    assert words == list(struct.unpack("<4I", blob[:16])), f"{name} is not in guest RAM: {out}"
+    return m, blob
+
+
+def header_field(blob, index):
+    return struct.unpack_from(">I", blob, 4 * index)[0]
+
+
+def expect_fdt_panic(m, reason_rx, before=()):
+    """The boot stops with setup_machine_fdt's panic naming the DTB and @reason_rx (after the
+    log lines @before), and goes no further: no prompt, no memblock stage."""
+    for text in before:
+        m.wait_for(TS + re.escape(text) + "$", 15)
+    # (\n, not $: with re.M, $ also matches at the end of a line still arriving)
+    msg = m.wait_for(TS + r"Kernel panic - not syncing: (setup_machine_fdt: [^\n]*)\n",
+                     15).group(1)
+    m.wait_for(r"---\[ end Kernel panic - not syncing: " + re.escape(msg) + r" \]---", 5)
+    assert re.fullmatch(reason_rx, msg), f"unclear panic: {msg!r}, expected {reason_rx!r}"
+    assert "pimm> " not in m.buf and "MEMBLOCK" not in m.buf and "Zone ranges" not in m.buf
+    return msg
+
+
+def invalid(reason):
+    return re.escape(f"setup_machine_fdt: invalid device tree at {DTB_PA:#010x}: ") + reason
+
+
+def _broken_dtb_case(name, reason, before=()):
+    """One system test per broken blob of dts/tests (see the module's docstring): @reason is
+    the panic's regex, or a function of the blob giving it; @before, log lines (or a function
+    of the name giving them) that come first."""
+    def test():
+        m, blob = boot_overwritten(name)
+        expect_fdt_panic(m, reason(blob) if callable(reason) else reason,
+                         before(name) if callable(before) else before)
+    test.__name__ = "dtb_" + name.replace("-", "_") + "_through_gdb_is_a_clear_panic"
+    return case(test)
+
+
+@case
+def dtb_bad_magic_through_gdb_stops_in_head():
+    m, blob = boot_overwritten("bad-magic")
+    assert header_field(blob, 0) != 0xD00DFEED
+    m.wait_for(r"^Error: invalid dtb and unrecognized/unsupported machine ID\n  r2="
+               + f"{DTB_PA:#010x}" + r" does not point to a flattened device tree "
+               r"\(magic 0xd00dfeed\)\.", 15)
+    m.wait_for(r"pimm needs a DTB", 5)
+    assert "Booting pimm" not in m.buf and "pimm> " not in m.buf, m.buf
+
+
+# the kernel sees totalsize bytes: a shorter file leaves zeros (OVERWRITE_FILL), i.e. no valid
+# token where the structure block goes on
+_broken_dtb_case("truncated", invalid(r"bad structure"))
+_broken_dtb_case("bad-version", invalid(r"unsupported version"))
+_broken_dtb_case("huge-totalsize", lambda b: invalid(re.escape(
+    f"truncated (totalsize {header_field(b, 1)} bytes, "
+    f"{FDT_WINDOW - DTB_PA % MiB} fit in the 2 MiB window)")))
+_broken_dtb_case("bad-offset", lambda b: invalid(re.escape(
+    f"truncated (a block or the reservation map runs past totalsize {header_field(b, 1)})")))
+_broken_dtb_case("rsvmap-runaway", lambda b: invalid(re.escape(
+    f"truncated (a block or the reservation map runs past totalsize {header_field(b, 1)})")))
+_broken_dtb_case("misaligned", invalid(r"misaligned block"))
+_broken_dtb_case("unterminated-string", invalid(r"bad string"))
+_broken_dtb_case("no-end", invalid(r"bad structure"))
+_broken_dtb_case("cells3", invalid(re.escape(
+    "/ has #address-cells=3 #size-cells=1, pimm reads 1 or 2 cells")),
+    before=["OF: fdt: root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
+            "physical address space reads at most 2 cells)"])
+_broken_dtb_case("no-memory", re.escape(
+    f"setup_machine_fdt: device tree at {DTB_PA:#010x} describes no usable RAM (no /memory "
+    'node with device_type = "memory" and a non-empty reg)'),
+    before=lambda name: ["OF: fdt: Machine model: "
+                         + read_dtb(test_dtb(name))[0][0].string("model")])
 
 
 # ---- shell commands ----------------------------------------------------------------------
@@ -963,7 +1084,11 @@ def boots_with_linux_own_dtb():
     assert_in_order(m.boot_log, expected_rmem_lines(nodes, bases))
     for n in nodes:
         if n["reg"] is None and n["size"]:
-            assert covered(mb["reserved"], bases[n["name"]], bases[n["name"]] + n["size"][0])
+            b, e = bases[n["name"]], bases[n["name"]] + n["size"][0]
+            assert covered(mb["reserved"], b, e)
+            # its region merged with the allocations made after it (Linux's DTB has no other
+            # node to fill the gap below the pool): both the pool and "(memblock)" are named
+            assert_owners(region_of(mb["reserved"], n["name"]), {n["name"]: (b, e)})
     assert covered(mb["reserved"], *kernel_range(m.bdir))
     assert [r for r in mb["reserved"] if (r["base"], r["end"]) == (0x4000, 0x8000)]
     assert "pimm version" in m.cmd("version")
