@@ -48,8 +48,11 @@ static void log_putc(char c)
 static void emit(const char *s, size_t n, int level, bool to_log)
 {
 	if (to_log)
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
 			log_putc(s[i]);
+			if (s[i] == '\n' && i + 1 < n) /* a record of several lines: each starts */
+				log_putc('0' + level); /* with its level byte, as dmesg expects */
+		}
 	if (ignore_loglevel || level < console_loglevel)
 		pl011_write(s, n);
 }

@@ -6,6 +6,7 @@
 #include <linux/kernel.h>
 #include <linux/printk.h>
 #include <asm/mach.h>
+#include <asm/smp.h>
 #include <pimm/shell.h>
 
 extern const char linux_banner[];
@@ -123,6 +124,8 @@ static int cmd_hvc(int argc, char **argv)
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
+	if (smp_processor_id() != 0) /* QEMU re-enters CPU 0's entry; the others would stay parked */
+		return shell_error(argv[0], "runs on CPU 0 only (QEMU re-enters the boot CPU)");
 	err = machine_reboot_hyp();
 	if (err == -1)
 		return shell_error(argv[0], "the kernel was entered in HYP mode: its hvc vector is the "

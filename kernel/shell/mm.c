@@ -240,9 +240,14 @@ static void print_walk(const char *what, const struct pt_walk *w)
 		 w->perm.kx ? "X" : "NX");
 }
 
-/* The memblock regions of type holding pa, with flags and (reserved/NOMAP) owners. */
+/* The memblock regions of type holding pa, with flags and (reserved/NOMAP) owners. Called for
+ * memory first, then reserved: a NOMAP memory region changes what "not reserved" means. */
 static void whatis_memblock(struct memblock_type *type, phys_addr_t pa)
 {
+	static bool nomap_seen;
+
+	if (type == &memblock.memory)
+		nomap_seen = false;
 	unsigned long i;
 
 	for (i = 0; i < type->cnt; i++) {
@@ -251,6 +256,8 @@ static void whatis_memblock(struct memblock_type *type, phys_addr_t pa)
 
 		if (!r->size || pa < r->base || pa > last)
 			continue;
+		if (type == &memblock.memory && memblock_is_nomap(r))
+			nomap_seen = true;
 		shprintf("  memblock.%s[%lu]: %pa..%pa %s", type->name, i, &r->base, &last,
 			 memblock_is_nomap(r) ? "NOMAP" : r->flags ? "FLAGS" : "NONE");
 		if (type == &memblock.reserved || memblock_is_nomap(r)) {
@@ -260,7 +267,10 @@ static void whatis_memblock(struct memblock_type *type, phys_addr_t pa)
 		shprintf("\n");
 		return;
 	}
-	if (type == &memblock.reserved)
+	if (type == &memblock.reserved && nomap_seen)
+		shprintf("  memblock.reserved: no, but NOMAP memory is never given to the page "
+			 "allocator (its pages stay PG_reserved)\n");
+	else if (type == &memblock.reserved)
 		shprintf("  memblock.reserved: no (free for the page allocator)\n");
 	else
 		shprintf("  memblock.memory: no (not RAM)\n");

@@ -86,7 +86,7 @@ int shell_parse_u32(const char *cmd, const char *what, const char *arg, u32 *out
 	int err = parse_u32(arg, out);
 
 	if (err == -ERANGE)
-		return shell_error(cmd, "%s '%s' is out of range (max 0xffffffff)", what, arg);
+		return shell_error(cmd, "%s '%s' is out of range (does not fit in 32 bits)", what, arg);
 	if (err)
 		return shell_error(cmd, "bad %s '%s' (want a number: 123, 0x7b, 4K, 16M)", what, arg);
 	return 0;

@@ -127,8 +127,13 @@ static void walk_print_l2(const struct pt_walk *w)
 		 w->pte_index, (unsigned long)w->ptep, w->linux_pte,
 		 (unsigned long)(w->ptep + PTE_HWTABLE_PTRS), w->hw_pte);
 	shprintf("      Linux: ");
-	print_linux_pte(w->linux_pte);
-	shprintf("  mem_type %s\n", mem_type_of_pte(w->linux_pte) ? mem_type_of_pte(w->linux_pte) : "-");
+	if (!w->linux_pte) {
+		shprintf("(none: pte_none, nothing mapped here)\n");
+	} else {
+		print_linux_pte(w->linux_pte);
+		shprintf("  mem_type %s\n",
+			 mem_type_of_pte(w->linux_pte) ? mem_type_of_pte(w->linux_pte) : "-");
+	}
 	if (w->kind == PT_FAULT_L2) {
 		shprintf("      hw: fault: walk stops at level 2 (page translation fault)\n");
 		return;

@@ -77,6 +77,9 @@ def dmesg_replays_the_boot_log():
     assert "Booting pimm on physical CPU 0xf00" in out
     assert "Kernel command line:" in out
     assert out.count("Booting pimm") == 1
+    # a record of several lines keeps every line intact (the layout block's indentation)
+    for line in re.findall(r"^(    vector  : .*|      \.text : .*)$", m.boot_log, re.M):
+        assert re.search("^" + re.escape(line) + "$", out, re.M), (line, out[:3000])
 
 
 @case

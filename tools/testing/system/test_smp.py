@@ -69,6 +69,7 @@ def on_refuses_bad_cpus_and_commands():
     expect_error(m, "on 1 on 2 version", "cannot be nested")
     expect_error(m, "on 1")
     expect_error(m, "on")
+    assert m.cmd("on 2 hvc").strip() == "hvc: runs on CPU 0 only (QEMU re-enters the boot CPU)"
     assert "4 of 4 CPUs online" in m.cmd("cpus")
 
 
@@ -85,6 +86,20 @@ def hvc_reboot_parks_and_brings_cpus_up_again():
     out = m.cmd("cpus")
     assert re.search(r"^ +0  80000f00  HYP   SVC", out, re.M), out
     assert len(re.findall(r"^ +[123]  80000f0[123]  SVC   SVC", out, re.M)) == 3, out
+    assert m.poweroff() == 0
+
+
+@case
+def smp_and_percpu_in_the_3g_split():
+    m = boot(options=["-Dvmsplit=3G"])
+    assert "smp: Brought up 1 node, 4 CPUs" in m.boot_log
+    assert re.search(r"HighMem  \[mem 0x0000000030000000-0x000000003bffffff\]", m.boot_log)
+    out = m.cmd("on 3 percpu")
+    tp = re.search(r"this CPU: 3, TPIDRPRW 0x([0-9a-f]{8}), this_cpu_ptr\(&irq_count\) = "
+                   r"0x([0-9a-f]{8})", out)
+    assert tp, out
+    assert 0xc0000000 <= int(tp.group(2), 16) < 0xf0000000, "the unit lies in 3G lowmem"
+    assert "4 of 4 CPUs online" in m.cmd("cpus")
     assert m.poweroff() == 0
 
 

@@ -203,6 +203,8 @@ def whatis_names_region_zone_page_and_mapping():
     nomap = [r for r in memblock_regions(m, "memory") if r[2] == "NOMAP"][0]
     out = m.cmd(f"whatis {nomap[0]:#x}")
     assert "NOMAP" in out and f"owner: {nomap[3]}" in out and "mapping: none (NOMAP" in out, out
+    assert "NOMAP memory is never given to the page allocator" in out, out
+    assert "free for the page allocator" not in out, out
     # mem_map itself: whose struct page lives there
     out = m.cmd("page 0x8")
     page_va = int(re.search(r"^page:(0x[0-9a-f]+)", out, re.M).group(1), 16)
