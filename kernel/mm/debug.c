@@ -60,19 +60,8 @@ void __dump_page(struct page *page, const char *reason, int (*out)(const char *f
 		out("page dumped because: %s\n", reason);
 }
 
-static int dump_printk(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vprintk(fmt, ap);
-	va_end(ap);
-	return n;
-}
-
 /* See mmdebug.h. */
 void dump_page(struct page *page, const char *reason)
 {
-	__dump_page(page, reason, dump_printk);
+	__dump_page(page, reason, _printk);
 }
