@@ -1,0 +1,71 @@
+"""tools/run - build pimm if needed and boot it on QEMU raspi2b, console on stdin/stdout.
+
+usage: tools/run [--dtb FILE] [--append ARGS] [--initrd FILE] [--gdb] [--icount]
+                 [-Dopt=value ...] [-- QEMU ARGS]
+
+  --dtb FILE     boot with this device tree (default: build/dts/rpi2b-lab.dtb)
+  --append ARGS  kernel command line (QEMU puts it in /chosen/bootargs)
+  --initrd FILE  load an initrd (QEMU: at 0x08000000, DTB just above)
+  --gdb          wait for gdb on :1234 before the first instruction (then: tools/gdb)
+  --icount       deterministic time: 1 guest instruction = 1 ns (-icount shift=0,sleep=off)
+  -Dopt=value    a meson option (e.g. -Dvmsplit=3G): built in its own build-opt=value dir
+Works from a terminal and from a pipe:  printf 'help\\npoweroff\\n' | tools/run
+Leave with `poweroff` (QEMU exits 0), or Ctrl-A X is not available: use poweroff.
+"""
+import os
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pimm  # noqa: E402
+
+
+def main(argv):
+    opts, extra = {"dtb": None, "append": None, "initrd": None, "gdb": False, "icount": False}, []
+    dopts = []
+    if "--" in argv:
+        i = argv.index("--")
+        argv, extra = argv[:i], argv[i + 1:]
+    it = iter(argv)
+    for a in it:
+        if a in ("--dtb", "--append", "--initrd"):
+            try:
+                opts[a[2:]] = next(it)
+            except StopIteration:
+                sys.exit(f"tools/run: {a} needs a value")
+        elif a in ("--gdb", "--icount"):
+            opts[a[2:]] = True
+        elif a.startswith("-D") and "=" in a:
+            dopts.append(a)
+        elif a in ("-h", "--help"):
+            print(__doc__)
+            return 0
+        else:
+            sys.exit(f"tools/run: unknown argument '{a}' (see tools/run --help)")
+    if subprocess.run([os.path.join(pimm.ROOT, "tools", "setup")]).returncode:
+        return 1
+    try:
+        bdir = pimm.ensure_built(dopts)
+    except RuntimeError as e:
+        sys.exit(str(e))
+    if opts["dtb"] and not os.path.exists(opts["dtb"]):
+        sys.exit(f"tools/run: no such DTB '{opts['dtb']}'")
+    cmd = pimm.qemu_command(bdir, opts["dtb"], opts["append"], opts["initrd"], opts["icount"],
+                            opts["gdb"], None, extra)
+    if opts["gdb"]:
+        print(f"tools/run: waiting for gdb on :1234 (tools/gdb {bdir}/kernel.elf)", file=sys.stderr)
+    tty = sys.stdin.isatty()
+    if tty:
+        import termios
+        import tty as ttymod
+        saved = termios.tcgetattr(0)
+        ttymod.setraw(0)
+    try:
+        return subprocess.run(cmd).returncode
+    finally:
+        if tty:
+            termios.tcsetattr(0, termios.TCSADRAIN, saved)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
