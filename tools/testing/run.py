@@ -53,7 +53,7 @@ def main(argv):
     cmd = pimm.qemu_command(bdir, opts["dtb"], opts["append"], opts["initrd"], opts["icount"],
                             opts["gdb"], None, extra)
     if opts["gdb"]:
-        print(f"tools/run: waiting for gdb on :1234 (tools/gdb {bdir}/kernel.elf)", file=sys.stderr)
+        print(f"tools/run: waiting for gdb on :1234 (in another terminal: tools/gdb {bdir})", file=sys.stderr)
     tty = sys.stdin.isatty()
     if tty:
         import termios

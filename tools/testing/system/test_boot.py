@@ -92,6 +92,19 @@ def quiet_hides_info_but_dmesg_keeps_it():
 
 
 @case
+def loglevel_and_ignore_loglevel():
+    m = boot(append="loglevel=4")
+    assert "arch_timer:" not in m.boot_log and "arch_timer:" in m.cmd("dmesg")
+    m.close()
+    m = boot(append="quiet ignore_loglevel")
+    assert "arch_timer:" in m.boot_log, "ignore_loglevel prints every level"
+    m.close()
+    m = boot(append="loglevel=zz")
+    assert "loglevel: bad value 'zz', keeping 7" in m.boot_log
+    assert "arch_timer:" in m.boot_log
+
+
+@case
 def peek_poke_and_their_bad_input():
     m = boot()
     out = m.cmd("peek 0x80008024")

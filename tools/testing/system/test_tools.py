@@ -64,6 +64,28 @@ def run_builds_a_meson_option_in_its_own_directory():
 
 
 @case
+def run_gdb_waits_and_gdb_attaches_with_symbols():
+    pimm.ensure_built()
+    qemu = subprocess.Popen([RUN, "--gdb"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
+    try:
+        time.sleep(1)
+        g = subprocess.run(["gdb-multiarch", "-q", "-batch", "-nx",
+                            os.path.join(pimm.ROOT, "build", "kernel.elf"),
+                            "-ex", "set architecture armv7",
+                            "-ex", "target remote localhost:1234",
+                            "-ex", "break start_kernel", "-ex", "continue",
+                            "-ex", "info symbol $pc", "-ex", "detach"],
+                           capture_output=True, text=True, timeout=60)
+        assert "start_kernel in section .text" in g.stdout, g.stdout + g.stderr
+        out, _ = qemu.communicate(b"version\npoweroff\n", timeout=60)
+        assert qemu.returncode == 0 and b"pimm version" in out, out[-2000:]
+    finally:
+        if qemu.poll() is None:
+            qemu.kill()
+
+
+@case
 def setup_is_quiet_when_everything_is_installed():
     r = subprocess.run([os.path.join(pimm.ROOT, "tools", "setup")], capture_output=True,
                        text=True, timeout=120)
