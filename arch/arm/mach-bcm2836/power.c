@@ -12,6 +12,8 @@
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/mach.h>
+#include <asm/pgtable-2level-hwdef.h>
+#include <asm/ptrace.h>
 #include <asm/smp.h>
 
 #define PM_BASE IO_ADDRESS(0x3f100000)
@@ -81,7 +83,7 @@ int machine_reboot_hyp(void)
 	size_t tramp = hyp_reentry_tramp_end - hyp_reentry_tramp, data = _edata - _sdata;
 	void (*fn)(u32, u32, u32, u32) = (void (*)(u32, u32, u32, u32))TRAMP_PHYS;
 
-	if (boot_cpu_mode() == 0x1a)
+	if (boot_cpu_mode() == HYP_MODE)
 		return -1;
 	if (tramp > 0x800 || data > 0x800)
 		return -2;
@@ -89,8 +91,8 @@ int machine_reboot_hyp(void)
 	pr_emerg("Rebooting through hvc: QEMU re-enters the kernel in HYP mode\n");
 	memcpy(__va(TRAMP_PHYS), hyp_reentry_tramp, tramp);
 	memcpy(__va(TRAMP_PHYS + 0x800), __data_pristine, data);
-	/* identity section for the trampoline: VA 0 -> PA 0, kernel RWX */
-	swapper_pg_dir[0] = 0x0 | 0x2 | (1 << 10) | (1 << 11);
+	/* identity section for the trampoline: VA 0 -> PA 0, RWX, strongly ordered */
+	swapper_pg_dir[0] = PMD_TYPE_SECT | PMD_SECT_AP_WRITE | PMD_SECT_AP_READ;
 	hyp_flush_dcache_all();
 	__asm__ __volatile__("mcr p15, 0, %0, c7, c5, 0\n\t" /* ICIALLU */
 			     "mcr p15, 0, %0, c8, c7, 0\n\t" /* TLBIALL */
