@@ -17,6 +17,7 @@
 #define _LINUX_MEMBLOCK_H
 
 #include <limits.h> /* ULLONG_MAX, the iterators' end marker */
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 #define INIT_MEMBLOCK_REGIONS 128
@@ -104,6 +105,12 @@ bool memblock_is_reserved(phys_addr_t addr);
 bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size);
 void memblock_dump_all(void);
 void __memblock_dump_all(void);
+/*
+ * mm-check: both types sorted by base, disjoint, merged, no zero-size region but the lone
+ * dummy, total_size the sum, cnt <= max, NOMAP only in memory. Each violation goes to report()
+ * as one line (no newline); returns how many there were.
+ */
+int memblock_check(void (*report)(const char *fmt, ...) __printf(1, 2));
 
 /* Iterators (Linux's __next_mem_range / __next_mem_pfn_range): u64 index i carries the state. */
 void __next_mem_range(u64 *idx, int nid, enum memblock_flags flags, struct memblock_type *type_a,

@@ -148,6 +148,13 @@ const char *pageblock_migratetype_name(unsigned long pfn);
 /* Pages of mem_map a zone of `spanned` pages needs (calc_memmap_size, FLATMEM). */
 unsigned long calc_memmap_size(unsigned long spanned_pages, unsigned long present_pages);
 
+/*
+ * mm-check: each zone spanned >= present >= managed, inside node 0, not overlapping another,
+ * every pageblock's migratetype valid; every struct page of every memory pfn links to the
+ * zone spanning it and to node 0. One report() line per violation; returns how many.
+ */
+int zone_check(void (*report)(const char *fmt, ...) __printf(1, 2));
+
 extern int page_group_by_mobility_disabled;
 /* free_area_init's zone bounds, kept for later stages and the shell. */
 extern unsigned long arch_zone_lowest_possible_pfn[MAX_NR_ZONES];

@@ -60,5 +60,11 @@ void setup_per_cpu_areas(void);
 void *__alloc_percpu(size_t size, size_t align);
 #define alloc_percpu(type) ((type *)__alloc_percpu(sizeof(type), __alignof__(type)))
 void free_percpu(void *ptr);
+/*
+ * mm-check: the reserved part fully allocated, alloc/bound maps agreeing with each other and
+ * with nr_allocs and used_bytes, __per_cpu_offset[cpu] = unit address - __per_cpu_start.
+ * One report() line per violation; returns how many. Call only once the chunk exists.
+ */
+int percpu_check(void (*report)(const char *fmt, ...) __printf(1, 2));
 
 #endif

@@ -964,6 +964,60 @@ bool memblock_is_region_reserved(phys_addr_t base, phys_addr_t size)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Invariants (the shell's mm-check)                                                           */
+
+/* One type: sorted, disjoint, merged, no empty region but the lone dummy, total, cnt <= max. */
+static int memblock_check_type(struct memblock_type *type,
+			       void (*report)(const char *fmt, ...) __printf(1, 2))
+{
+	phys_addr_t sum = 0;
+	unsigned long i;
+	int bad = 0;
+
+	if (type->cnt > type->max || type->cnt == 0) {
+		report("%s: cnt %lu, max %lu", type->name, type->cnt, type->max);
+		return 1; /* the regions cannot be trusted */
+	}
+	for (i = 0; i < type->cnt; i++) {
+		struct memblock_region *r = &type->regions[i], *n = r + 1;
+
+		sum += r->size;
+		if (!r->size && type->cnt > 1)
+			bad++, report("%s[%lu] has size 0 (only a lone dummy may)", type->name, i);
+		if (r->size && r->base + r->size - 1 < r->base)
+			bad++, report("%s[%lu] wraps past 4 GiB", type->name, i);
+		if (i + 1 == type->cnt)
+			continue;
+		if (n->base < r->base)
+			bad++, report("%s[%lu] is below %s[%lu]: not sorted", type->name, i + 1,
+				      type->name, i);
+		else if (r->base + r->size > n->base)
+			bad++, report("%s[%lu] overlaps %s[%lu]", type->name, i, type->name, i + 1);
+		else if (r->base + r->size == n->base && r->flags == n->flags)
+			bad++, report("%s[%lu] and %s[%lu] touch with equal flags: not merged",
+				      type->name, i, type->name, i + 1);
+	}
+	if (sum != type->total_size)
+		bad++, report("%s: total_size %pa, but the regions sum to %pa", type->name,
+			      &type->total_size, &sum);
+	return bad;
+}
+
+/* See memblock.h. Reserved regions may lie outside memory (Linux allows it); NOMAP may not. */
+int memblock_check(void (*report)(const char *fmt, ...) __printf(1, 2))
+{
+	struct memblock_region *r;
+	int bad = memblock_check_type(&memblock.memory, report) +
+		  memblock_check_type(&memblock.reserved, report);
+
+	for_each_reserved_mem_region(r)
+		if (r->flags & MEMBLOCK_NOMAP)
+			bad++, report("reserved[%u] is marked NOMAP (only memory may be)",
+				      (unsigned int)(r - memblock.reserved.regions));
+	return bad;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Dumps                                                                                       */
 
 /* Print " name.cnt  = ..." and one line per region of @type. */

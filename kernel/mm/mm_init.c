@@ -25,6 +25,7 @@
  */
 #include <string.h>
 
+#include <linux/bug.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/memblock.h>
@@ -239,6 +240,7 @@ static void __init free_area_init_core(struct pglist_data *pgdat)
 			nr_kernel_pages -= memmap_pages;
 		nr_all_pages += freesize;
 
+		VM_BUG_ON(zone->present_pages > size || freesize > zone->present_pages);
 		zone_init_internals(zone, j, nid, freesize);
 		if (!size)
 			continue;

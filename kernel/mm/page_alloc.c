@@ -138,6 +138,117 @@ const char *pageblock_migratetype_name(unsigned long pfn)
 	return mt < MIGRATE_TYPES ? migratetype_names[mt] : "?";
 }
 
+/* ---- invariants (the shell's mm-check) -------------------------------------------------- */
+
+#define ZONE_CHECK_MAX_PAGE_LINES 8 /* wrong struct pages named one by one, then a count */
+
+/* The zone whose span holds pfn (zones never overlap once checked), or NULL. */
+static struct zone *zone_of_pfn(pg_data_t *pgdat, unsigned long pfn)
+{
+	for (int j = 0; j < MAX_NR_ZONES; j++)
+		if (pgdat->node_zones[j].spanned_pages && zone_spans_pfn(&pgdat->node_zones[j], pfn))
+			return &pgdat->node_zones[j];
+	return NULL;
+}
+
+/* Spans, counters, node links and pageblock migratetypes of each zone. */
+static int zone_check_zones(pg_data_t *pgdat,
+			    void (*report)(const char *fmt, ...) __printf(1, 2))
+{
+	unsigned long node_end = pgdat_end_pfn(pgdat), present = 0;
+	int bad = 0;
+
+	for (int j = 0; j < MAX_NR_ZONES; j++) {
+		struct zone *z = &pgdat->node_zones[j];
+		unsigned long pfn, end = zone_end_pfn(z);
+
+		present += z->present_pages;
+		if (z->spanned_pages < z->present_pages || z->present_pages < z->managed_pages)
+			bad++, report("zone %s: spanned %lu, present %lu, managed %lu: not spanned >= "
+				      "present >= managed", zone_names[j], z->spanned_pages,
+				      z->present_pages, z->managed_pages);
+		if (z->zone_pgdat != pgdat)
+			bad++, report("zone %s: zone_pgdat is %p, not node 0", zone_names[j],
+				      (void *)z->zone_pgdat);
+		if (!z->spanned_pages)
+			continue;
+		if (z->zone_start_pfn < pgdat->node_start_pfn || end > node_end)
+			bad++, report("zone %s [pfn %#lx-%#lx) is outside node 0 [pfn %#lx-%#lx)",
+				      zone_names[j], z->zone_start_pfn, end, pgdat->node_start_pfn,
+				      node_end);
+		for (int k = 0; k < j; k++) {
+			struct zone *o = &pgdat->node_zones[k];
+
+			if (o->spanned_pages && z->zone_start_pfn < zone_end_pfn(o) &&
+			    o->zone_start_pfn < end)
+				bad++, report("zone %s overlaps zone %s", zone_names[j], zone_names[k]);
+		}
+		if (!z->pageblock_flags) {
+			bad++, report("zone %s has no pageblock bitmap", zone_names[j]);
+			continue;
+		}
+		for (pfn = ALIGN_DOWN(z->zone_start_pfn, pageblock_nr_pages); pfn < end;
+		     pfn += pageblock_nr_pages) {
+			unsigned long bitidx = pfn_to_bitidx(z, pfn);
+			unsigned long mt = (z->pageblock_flags[bitidx / (8 * sizeof(unsigned long))] >>
+					    (bitidx % (8 * sizeof(unsigned long)))) & MIGRATETYPE_MASK;
+
+			if (mt >= MIGRATE_TYPES)
+				bad++, report("zone %s: pageblock at pfn %#lx has migratetype %lu "
+					      "(valid: 0..%d)", zone_names[j], pfn, mt,
+					      MIGRATE_TYPES - 1);
+		}
+	}
+	if (present != pgdat->node_present_pages)
+		bad++, report("node 0: present %lu, but its zones' present pages sum to %lu",
+			      pgdat->node_present_pages, present);
+	return bad;
+}
+
+/* Every struct page of every memory pfn names the zone spanning it (and node 0). */
+static int zone_check_pages(pg_data_t *pgdat,
+			    void (*report)(const char *fmt, ...) __printf(1, 2))
+{
+	unsigned long start, end, pfn, wrong = 0;
+	int i, nid, bad = 0;
+
+	for_each_mem_pfn_range(i, MAX_NUMNODES, &start, &end, &nid) {
+		for (pfn = start; pfn < end; pfn++) {
+			struct zone *z = zone_of_pfn(pgdat, pfn);
+			struct page *page = pfn_to_page(pfn);
+			unsigned int zn = page_zonenum(page);
+
+			if (!z) {
+				bad++, report("pfn %#lx-%#lx: memory in no zone", pfn, end);
+				break;
+			}
+			if (zn == (unsigned int)zone_idx(z) && page_to_nid(page) == pgdat->node_id)
+				continue;
+			if (++wrong <= ZONE_CHECK_MAX_PAGE_LINES)
+				report("pfn %#lx: struct page %p says zone %s node %d, expected %s "
+				       "node %d", pfn, (void *)page,
+				       zn < MAX_NR_ZONES ? zone_names[zn] : "(invalid)",
+				       page_to_nid(page), z->name, pgdat->node_id);
+		}
+	}
+	if (wrong > ZONE_CHECK_MAX_PAGE_LINES)
+		report("... %lu struct pages with a wrong zone or node in all",
+		       wrong);
+	return bad + (int)wrong;
+}
+
+/* See mm.h. */
+int zone_check(void (*report)(const char *fmt, ...) __printf(1, 2))
+{
+	pg_data_t *pgdat = NODE_DATA(0);
+
+	if (!mem_map) {
+		report("no mem_map: free_area_init has not run");
+		return 1;
+	}
+	return zone_check_zones(pgdat, report) + zone_check_pages(pgdat, report);
+}
+
 /* ---- pagesets --------------------------------------------------------------------------- */
 
 /* An empty pageset with the boot values: high 0, batch 1. */

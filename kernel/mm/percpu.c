@@ -182,6 +182,7 @@ void *__alloc_percpu(size_t size, size_t align)
 	map_set(c->bound_map, start + bits, true);
 	c->nr_allocs++;
 	c->used_bytes += bits * PCPU_MIN_ALLOC_SIZE;
+	VM_BUG_ON(c->used_bytes > c->ai.dyn_size); /* mm-check's percpu_check does the rest */
 	spin_unlock_irqrestore(&pcpu_lock, flags);
 	for (cpu = 0; cpu < c->ai.nr_units; cpu++)
 		memset((char *)c->base_addr + cpu * c->ai.unit_size + base_off +
@@ -217,7 +218,61 @@ void free_percpu(void *ptr)
 	 */
 	for (size_t i = start; i < end; i++)
 		map_set(c->alloc_map, i, false);
+	VM_BUG_ON(!c->nr_allocs || c->used_bytes < (end - start) * PCPU_MIN_ALLOC_SIZE);
 	c->nr_allocs--;
 	c->used_bytes -= (end - start) * PCPU_MIN_ALLOC_SIZE;
 	spin_unlock_irqrestore(&pcpu_lock, flags);
+}
+
+/*
+ * See percpu.h. Bit i of the maps covers reserved+dynamic byte 4*i: the reserved bits are all
+ * allocated and carry no bounds; in the dynamic part an allocation is a run of allocated bits
+ * that starts on a bound and is followed by one (the next allocation's start or a free bit).
+ */
+int percpu_check(void (*report)(const char *fmt, ...) __printf(1, 2))
+{
+	const struct pcpu_first_chunk *c = &pcpu_chunk;
+	size_t rbits = c->ai.reserved_size / PCPU_MIN_ALLOC_SIZE, i, used = 0;
+	unsigned int cpu, starts = 0;
+	int bad = 0;
+
+	if (c->nr_map_bits != (c->ai.reserved_size + c->ai.dyn_size) / PCPU_MIN_ALLOC_SIZE) {
+		report("nr_map_bits %zu, but reserved + dynamic hold %zu", c->nr_map_bits,
+		       (c->ai.reserved_size + c->ai.dyn_size) / PCPU_MIN_ALLOC_SIZE);
+		return 1; /* the maps cannot be read safely */
+	}
+	for (i = 0; i < rbits; i++)
+		if (!map_test(c->alloc_map, i)) {
+			bad++, report("reserved part: alloc_map bit %zu (offset %#zx) is clear", i,
+				      c->ai.static_size + i * PCPU_MIN_ALLOC_SIZE);
+			break;
+		}
+	for (i = rbits; i < c->nr_map_bits; i++) {
+		if (!map_test(c->alloc_map, i))
+			continue;
+		used += PCPU_MIN_ALLOC_SIZE;
+		if (map_test(c->bound_map, i))
+			starts++;
+		else if (i == rbits || !map_test(c->alloc_map, i - 1))
+			bad++, report("allocated bit %zu (offset %#zx) starts a run without a bound",
+				      i, c->ai.static_size + i * PCPU_MIN_ALLOC_SIZE);
+		if ((i + 1 == c->nr_map_bits || !map_test(c->alloc_map, i + 1)) &&
+		    !map_test(c->bound_map, i + 1))
+			bad++, report("allocation ending at bit %zu (offset %#zx) has no end bound",
+				      i + 1, c->ai.static_size + (i + 1) * PCPU_MIN_ALLOC_SIZE);
+	}
+	if (starts != c->nr_allocs)
+		bad++, report("nr_allocs %u, but the bound map starts %u allocations", c->nr_allocs,
+			      starts);
+	if (used != c->used_bytes)
+		bad++, report("used_bytes %zu, but the alloc map holds %zu", c->used_bytes, used);
+	for (cpu = 0; cpu < c->ai.nr_units && cpu < CONFIG_NR_CPUS; cpu++) {
+		unsigned long want = (unsigned long)c->base_addr + cpu * c->ai.unit_size -
+				     (unsigned long)__per_cpu_start;
+
+		if (__per_cpu_offset[cpu] != want)
+			bad++, report("__per_cpu_offset[%u] is %#lx, unit %u - __per_cpu_start is %#lx",
+				      cpu, __per_cpu_offset[cpu], cpu, want);
+	}
+	return bad;
 }

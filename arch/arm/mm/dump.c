@@ -84,6 +84,7 @@ struct pg_state {
 	int level;
 	const char *domain;
 	unsigned long wx_pages;
+	unsigned long first_wx; /* start of the first W+X range */
 	bool warned;
 };
 
@@ -105,6 +106,8 @@ static void note_prot_wx(struct pg_state *st, unsigned long addr)
 
 	if ((st->prot & l->ro_mask) == l->ro_val || (st->prot & l->nx))
 		return;
+	if (!st->wx_pages)
+		st->first_wx = st->start;
 	if (!st->warned) {
 		pr_warn("arm/mm: Found insecure W+X mapping at address %pS\n", (void *)st->start);
 		st->warned = true;
@@ -231,4 +234,14 @@ bool ptdump_check_wx(pgd_t *pgd)
 	}
 	pr_info("Checked W+X mappings: passed, no W+X pages found\n");
 	return true;
+}
+
+unsigned long ptdump_count_wx(pgd_t *pgd, unsigned long *first)
+{
+	struct pg_state st = {.warned = true}; /* quiet: the caller reports */
+	unsigned long n = walk_pgd(&st, pgd);
+
+	if (n && first)
+		*first = st.first_wx;
+	return n;
 }

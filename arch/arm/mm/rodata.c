@@ -11,12 +11,17 @@
  *   __init_begin .. _sdata          NX     (init: no longer executed)
  *
  * then walks the whole table (ptdump_check_wx): "Checked W+X mappings: passed, ...".
+ *
+ * pgtable_check (the shell's mm-check) verifies the result later, with the software walker.
  */
 #include <linux/kernel.h>
+#include <linux/memblock.h>
 #include <linux/printk.h>
+#include <asm/memory.h>
 #include <asm/pgtable.h>
 #include <asm/ptdump.h>
 #include <asm/sections.h>
+#include <asm/setup.h>
 #include <asm/tlbflush.h>
 
 extern char __start_rodata[];
@@ -84,4 +89,78 @@ void mark_readonly(void)
 {
 	fix_kernmem_perms();
 	mark_rodata_ro();
+}
+
+/* Where the walk w of a lowmem address goes next: the end of its section or supersection, or
+ * of its 1 MiB when nothing is mapped at level 1, else the next page. */
+static phys_addr_t next_walk(const struct pt_walk *w, phys_addr_t pa)
+{
+	if (w->kind == PT_SUPERSECTION)
+		return round_down(pa, SUPERSECTION_SIZE) + SUPERSECTION_SIZE;
+	if (w->kind == PT_SECTION || w->kind == PT_FAULT_L1)
+		return round_down(pa, SECTION_SIZE) + SECTION_SIZE;
+	return pa + PAGE_SIZE;
+}
+
+/*
+ * Lowmem part of memory region r: every page mapped at __va(pa) onto pa, or (NOMAP) not at
+ * all. One line per offending MiB at most. Returns the violations; adds the mapped bytes.
+ */
+static int check_linear(const struct memblock_region *r,
+			void (*report)(const char *fmt, ...) __printf(1, 2), phys_addr_t *mapped)
+{
+	phys_addr_t pa = r->base, end = min(r->base + r->size, arm_lowmem_limit);
+	bool nomap = memblock_is_nomap(r);
+	struct pt_walk w;
+	int bad = 0;
+
+	while (pa < end && pa >= r->base) { /* the second test stops a wrap at 4 GiB */
+		unsigned long va = (unsigned long)__va(pa);
+		phys_addr_t next;
+
+		pgtable_walk(init_mm_pgd, va, &w);
+		next = min(next_walk(&w, pa), end);
+		if (nomap && w.mapped) {
+			bad++, report("NOMAP PA %#010x is mapped at VA %#010lx", pa, va);
+		} else if (!nomap && !w.mapped) {
+			bad++, report("lowmem PA %#010x is not mapped at VA %#010lx", pa, va);
+		} else if (!nomap && w.pa != pa) {
+			bad++, report("VA %#010lx maps PA %#010x, not PA %#010x (not linear)", va,
+				      w.pa, pa);
+		} else {
+			if (!nomap)
+				*mapped += next - pa;
+			pa = next;
+			continue;
+		}
+		pa = round_down(pa, SECTION_SIZE) + SECTION_SIZE; /* one line per MiB */
+	}
+	return bad;
+}
+
+int pgtable_check(void (*report)(const char *fmt, ...) __printf(1, 2), unsigned long *lowmem_mib)
+{
+	unsigned long first, wx = ptdump_count_wx(init_mm_pgd, &first), va;
+	struct memblock_region *r;
+	phys_addr_t mapped = 0;
+	struct pt_walk w;
+	int bad = 0;
+
+	if (wx)
+		bad++, report("%lu W+X pages, the first range at %#010lx", wx, first);
+	for_each_mem_region(r)
+		bad += check_linear(r, report, &mapped);
+	*lowmem_mib = mapped >> 20;
+	/* text and rodata: read-only for the kernel, whatever the granule */
+	for (va = (unsigned long)_stext; va < (unsigned long)__init_begin; va += PAGE_SIZE) {
+		pgtable_walk(init_mm_pgd, va, &w);
+		if (w.mapped && !w.perm.kw) {
+			if (w.kind == PT_SECTION)
+				va = round_down(va, SECTION_SIZE) + SECTION_SIZE - PAGE_SIZE;
+			continue;
+		}
+		bad++, report("kernel text VA %#010lx is %s", va, w.mapped ? "writable" : "not mapped");
+		va = round_down(va, SECTION_SIZE) + SECTION_SIZE - PAGE_SIZE; /* one line per MiB */
+	}
+	return bad;
 }

@@ -6,6 +6,7 @@
 #ifndef _ASM_PTDUMP_H
 #define _ASM_PTDUMP_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/pgtable.h>
 
@@ -63,8 +64,17 @@ struct pt_perm pt_decode_perm(unsigned int ap, bool xn, bool pxn);
 unsigned long ptdump_walk(pgd_t *pgd, int (*out)(const char *fmt, ...));
 /* The W+X audit alone: warnings for each offending range, the summary line; true if clean. */
 bool ptdump_check_wx(pgd_t *pgd);
+/* The same audit without printing: W+X pages, and where the first W+X range starts. */
+unsigned long ptdump_count_wx(pgd_t *pgd, unsigned long *first);
 
 /* Boot-time W^X: NX and read-only section bits on the kernel image, then the audit. */
 void mark_readonly(void);
+/*
+ * mm-check (rodata.c): no W+X mapping; every page of non-NOMAP lowmem mapped linearly
+ * (VA = PA + PAGE_OFFSET) and no page of NOMAP lowmem mapped; kernel text read-only. One
+ * report() line per violation; returns how many. *lowmem_mib: MiB of lowmem checked.
+ */
+int pgtable_check(void (*report)(const char *fmt, ...) __printf(1, 2),
+		  unsigned long *lowmem_mib);
 
 #endif

@@ -1,0 +1,100 @@
+/*
+ * mmcheck.c - `mm-check`: verify the invariants of every memory stage built so far, in
+ * pipeline order, each by the check its own subsystem provides:
+ *
+ *   memblock    memblock_check   kernel/mm/memblock.c   sorted, disjoint, merged, totals
+ *   page tables pgtable_check    arch/arm/mm/rodata.c   W^X, linear lowmem and NOMAP, RO text
+ *   zones       zone_check       kernel/mm/page_alloc.c spans, counters, page links, pageblocks
+ *   percpu      percpu_check     kernel/mm/percpu.c     alloc/bound maps, __per_cpu_offset
+ *
+ * Output: per stage "mm-check: STAGE: ok (...)" or one "mm-check: STAGE: ..." line per
+ * violation, then "mm-check: N checks, M violations". Returns non-zero if anything is wrong.
+ * Read-only: run it after a `poke` to see what the corruption broke.
+ */
+#include <stdarg.h>
+
+#include <linux/kernel.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <asm/ptdump.h>
+#include <pimm/shell.h>
+#include <pimm/vsprintf.h>
+
+static const char *stage; /* prefix of report()'s lines */
+
+/* One violation line: "mm-check: STAGE: message". */
+static __printf(1, 2) void report(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	kvscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	shprintf("mm-check: %s: %s\n", stage, buf);
+}
+
+/* Start a stage; finish it with end_stage. */
+static void begin_stage(const char *name)
+{
+	stage = name;
+}
+
+/* "ok (detail)" when the stage found nothing; returns its violations. */
+static __printf(2, 3) int end_stage(int bad, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+
+	if (bad)
+		return bad;
+	va_start(ap, fmt);
+	kvscnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	shprintf("mm-check: %s: ok (%s)\n", stage, buf);
+	return 0;
+}
+
+static int cmd_mmcheck(int argc, char **argv)
+{
+	unsigned long lowmem_mib = 0, pages = 0;
+	int checks = 0, bad = 0, zones = 0;
+	const struct zone *z;
+
+	if (argc != 1)
+		return shell_usage(argv[0]);
+
+	begin_stage("memblock");
+	checks++;
+	bad += end_stage(memblock_check(report), "%lu memory, %lu reserved regions",
+			 memblock.memory.cnt, memblock.reserved.cnt);
+
+	begin_stage("page tables");
+	checks++;
+	bad += end_stage(pgtable_check(report, &lowmem_mib),
+			 "no W+X, %lu MiB of lowmem linear, kernel text read-only", lowmem_mib);
+
+	if (mem_map) {
+		begin_stage("zones");
+		checks++;
+		for_each_populated_zone(z) {
+			zones++;
+			pages += z->present_pages;
+		}
+		bad += end_stage(zone_check(report), "%d populated zone%s, %lu present pages",
+				 zones, zones == 1 ? "" : "s", pages);
+	}
+
+	if (pcpu_chunk.base_addr) {
+		begin_stage("percpu");
+		checks++;
+		bad += end_stage(percpu_check(report), "%u units, %u dynamic allocations",
+				 pcpu_chunk.ai.nr_units, pcpu_chunk.nr_allocs);
+	}
+
+	shprintf("mm-check: %d checks, %d violations\n", checks, bad);
+	return bad ? 1 : 0;
+}
+SHELL_CMD("mm-check", cmd_mmcheck, "mm-check",
+	  "verify every memory stage's invariants (memblock, page tables, zones, per-CPU)");

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""`mm-check`: the invariants of every memory stage (memblock, page tables, zones, per-CPU).
+
+A clean boot passes in both splits, with counts that agree with what other commands show. Then
+one structure at a time is corrupted with `poke` (addresses from the kernel's own symbols and
+commands: `arm-none-eabi-nm`, `memblock`, `page`, `walk`), mm-check must name the damage, the
+shell goes on, and once the word is poked back the check passes again.
+"""
+import os
+import re
+import subprocess
+
+from systest import boot, case, expect_error, run
+
+STAGES = ["memblock", "page tables", "zones", "percpu"]
+
+
+def mmcheck(m):
+    """(lines of `mm-check`, violations from its summary line)."""
+    lines = [l.strip() for l in m.cmd("mm-check").splitlines() if l.strip()]
+    assert all(l.startswith("mm-check: ") for l in lines), lines
+    summary = re.fullmatch(r"mm-check: (\d+) checks, (\d+) violations", lines[-1])
+    assert summary, lines
+    assert int(summary.group(1)) == len(STAGES), lines
+    return lines, int(summary.group(2))
+
+
+def symbol(m, name):
+    """The address of a kernel symbol, from the ELF the Machine booted."""
+    out = subprocess.run(["arm-none-eabi-nm", os.path.join(m.bdir, "kernel.elf")],
+                         capture_output=True, text=True, check=True).stdout
+    return int(re.search(rf"^([0-9a-f]{{8}}) \w {re.escape(name)}$", out, re.M).group(1), 16)
+
+
+def peek(m, addr):
+    return int(re.match(rf"0x{addr:08x}: ([0-9a-f]{{8}})", m.cmd(f"peek {addr:#x}")).group(1), 16)
+
+
+def poke(m, addr, value):
+    assert m.cmd(f"poke {addr:#x} {value:#x}").strip() == f"0x{addr:08x}: {value:08x}"
+
+
+def assert_clean(m):
+    lines, bad = mmcheck(m)
+    assert bad == 0, lines
+    assert [l.split(":")[1].strip() for l in lines[:-1]] == STAGES, lines
+    assert all(": ok (" in l for l in lines[:-1]), lines
+    return lines
+
+
+def check_clean_boot(m):
+    lines = assert_clean(m)
+    regions = {t: int(re.search(rf"^{t}: (\d+) regions", m.cmd(f"memblock {t}"), re.M).group(1))
+               for t in ("memory", "reserved")}
+    assert lines[0] == (f"mm-check: memblock: ok ({regions['memory']} memory, "
+                        f"{regions['reserved']} reserved regions)"), (lines, regions)
+    present = sum(int(v) for v in re.findall(r"^ +present +(\d+)$", m.cmd("zoneinfo"), re.M))
+    assert re.search(rf"zones: ok \(\d+ populated zones?, {present} present pages\)", lines[2]), \
+        (lines, present)
+    assert "mm-check: 4 checks, 0 violations" in lines[-1]
+
+
+@case
+def clean_boot_passes_2g():
+    check_clean_boot(boot())
+
+
+@case
+def clean_boot_passes_3g():
+    check_clean_boot(boot(options=["-Dvmsplit=3G"]))
+
+
+@case
+def memblock_overlap_is_caught():
+    m = boot()
+    # struct memblock: bottom_up, current_limit, memory {cnt max total_size regions name},
+    # reserved {...}: reserved.regions is at +40; a region is {base, size, flags}, 12 bytes
+    regions = peek(m, symbol(m, "memblock") + 40)
+    i = 3
+    base, nxt = peek(m, regions + 12 * i), peek(m, regions + 12 * (i + 1))
+    size_addr = regions + 12 * i + 4
+    size = peek(m, size_addr)
+    poke(m, size_addr, nxt - base + 0x1000)  # now ends 4 KiB inside reserved[4]
+    lines, bad = mmcheck(m)
+    assert f"mm-check: memblock: reserved[{i}] overlaps reserved[{i + 1}]" in lines, lines
+    assert any(l.startswith("mm-check: memblock: reserved: total_size") for l in lines), lines
+    assert bad == 2, lines
+    assert "mm-check: zones: ok (" in "\n".join(lines), lines  # the other stages still run
+    poke(m, size_addr, size)
+    assert_clean(m)
+
+
+@case
+def struct_page_in_wrong_zone_is_caught():
+    m = boot()
+    page = int(re.search(r"^page:0x([0-9a-f]+) ", m.cmd("page 0x1000"), re.M).group(1), 16)
+    flags = peek(m, page)  # page->flags: the zone number in its top 2 bits
+    assert flags >> 30 == 0, hex(flags)  # Normal
+    poke(m, page, flags | 1 << 30)  # zone 1: HighMem
+    lines, bad = mmcheck(m)
+    assert bad == 1, lines
+    assert (f"mm-check: zones: pfn 0x1000: struct page 0x{page:08x} says zone HighMem node 0, "
+            "expected Normal node 0") in lines, lines
+    poke(m, page, flags)
+    assert_clean(m)
+
+
+@case
+def wx_section_and_percpu_counter_are_caught():
+    m = boot()
+    out = m.cmd("walk 0x90000000")
+    entry = int(re.search(r"-> entry 0x([0-9a-f]+)", out).group(1), 16)
+    pmd = int(re.search(r"L1  0x([0-9a-f]+)  section", out).group(1), 16)
+    assert pmd & 0x10, hex(pmd)  # XN
+    poke(m, entry, pmd & ~0x10)  # lowmem section writable and executable
+    # struct pcpu_first_chunk: ai (8 words), base_addr, alloc_map, bound_map, nr_map_bits,
+    # nr_allocs at +48
+    nr_allocs_addr = symbol(m, "pcpu_chunk") + 48
+    nr_allocs = peek(m, nr_allocs_addr)
+    poke(m, nr_allocs_addr, nr_allocs + 1)
+    lines, bad = mmcheck(m)
+    assert bad == 2, lines
+    assert "mm-check: page tables: 256 W+X pages, the first range at 0x90000000" in lines, lines
+    assert (f"mm-check: percpu: nr_allocs {nr_allocs + 1}, but the bound map starts "
+            f"{nr_allocs} allocations") in lines, lines
+    poke(m, entry, pmd)
+    poke(m, nr_allocs_addr, nr_allocs)
+    assert_clean(m)
+
+
+@case
+def mmcheck_refuses_arguments():
+    m = boot()
+    expect_error(m, "mm-check x", "usage: mm-check")
+    assert "usage: mm-check" in m.cmd("help mm-check")
+    assert_clean(m)
+
+
+if __name__ == "__main__":
+    run()
