@@ -48,11 +48,8 @@ static void log_putc(char c)
 static void emit(const char *s, size_t n, int level, bool to_log)
 {
 	if (to_log)
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; i < n; i++)
 			log_putc(s[i]);
-			if (s[i] == '\n' && i + 1 < n) /* a record of several lines: each starts */
-				log_putc('0' + level); /* with its level byte, as dmesg expects */
-		}
 	if (ignore_loglevel || level < console_loglevel)
 		pl011_write(s, n);
 }
@@ -70,6 +67,24 @@ static int printk_get_level(const char **fmt)
 	if (s[1] >= '0' && s[1] <= '7')
 		return s[1] - '0';
 	return -2;
+}
+
+/* Emit a record's text; every line after the first gets the prefix too, as Linux prints. */
+static void emit_lines(const char *text, size_t len, const char *prefix, size_t plen, int level)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t n = nl ? (size_t)(nl - p + 1) : (size_t)(end - p);
+
+		if (p != text) {
+			log_putc(prefix[0]); /* the level byte: stored, never shown */
+			emit(prefix + 1, plen - 1, level, true);
+		}
+		emit(p, n, level, true);
+		p += n;
+	}
 }
 
 int vprintk(const char *fmt, va_list args)
@@ -94,7 +109,7 @@ int vprintk(const char *fmt, va_list args)
 				 (unsigned long)(ns / 1000000000), (unsigned long)(ns % 1000000000 / 1000));
 		log_putc(prefix[0]);
 		emit(prefix + 1, plen - 1, line_level, true);
-		emit(text, len, line_level, true);
+		emit_lines(text, len, prefix, plen, line_level);
 	}
 	line_open = len == 0 ? line_open : text[len - 1] != '\n';
 	spin_unlock_irqrestore(&logbuf_lock, flags);

@@ -161,8 +161,8 @@ static const char *put_pointer(struct out *o, const char *fmt, void *ptr, struct
 		sprint_symbol_no_offset(tmp, sizeof(tmp), (unsigned long)ptr);
 	} else if (*fmt == 'x') {
 		ksnprintf(tmp, sizeof(tmp), "%0*lx", (int)(2 * sizeof(ptr)), (unsigned long)ptr);
-	} else {
-		ksnprintf(tmp, sizeof(tmp), "0x%08lx", (unsigned long)ptr);
+	} else { /* Linux's %p with no_hash_pointers: zero-padded hex, no 0x */
+		ksnprintf(tmp, sizeof(tmp), "%0*lx", (int)(2 * sizeof(ptr)), (unsigned long)ptr);
 	}
 	tmp[sizeof(tmp) - 1] = '\0';
 	s.precision = -1;

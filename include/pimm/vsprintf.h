@@ -4,7 +4,7 @@
  *   %#x of 0 is "0x0" and the width counts the prefix (%#018Lx of 0: 0x0000000000000000);
  *   %Lx = %llx; %pa/%pap (phys_addr_t *) and %pad (dma_addr_t *) print 0x + 8 hex digits;
  *   %pS/%pB print symbol+0xoff/0xsize and %ps the bare symbol via sprint_symbol*();
- *   %p, %pK print 0x%08lx (no hashing), %px bare hex; %s of NULL is "(null)";
+ *   %p, %pK and %px print 8 hex digits, no 0x (Linux with no_hash_pointers); %s of NULL is "(null)";
  *   an unsupported conversion (%f, %n...) is copied literally and ends the output.
  */
 #ifndef _PIMM_VSPRINTF_H

@@ -34,6 +34,7 @@
 #include <linux/spinlock.h>
 #include <asm/memory.h>
 #include <asm/page.h>
+#include <pimm/vsprintf.h>
 
 #define PERCPU_MODULE_RESERVE (8 << 10)
 #define PERCPU_DYNAMIC_RESERVE (20 << 10)
@@ -81,6 +82,17 @@ static void __init pcpu_setup_first_chunk(const struct pcpu_alloc_info *ai, void
 		c->alloc_map[i / BITS_PER_LONG] |= 1UL << (i % BITS_PER_LONG);
 }
 
+/* Linux's pcpu_dump_alloc_info unit line: "[group] cpu" per unit (one group here). */
+static void __init pcpu_dump_units(const struct pcpu_alloc_info *ai)
+{
+	char line[16 + 8 * CONFIG_NR_CPUS];
+	int n = ksnprintf(line, sizeof(line), "pcpu-alloc: ");
+
+	for (unsigned int cpu = 0; cpu < ai->nr_units; cpu++)
+		n += kscnprintf(line + n, sizeof(line) - n, "[0] %u ", cpu);
+	printk(KERN_DEBUG "%s\n", line);
+}
+
 /* Allocate the units, copy the static template into each, set up the first chunk. */
 static int __init pcpu_embed_first_chunk(size_t reserved, size_t dyn)
 {
@@ -111,7 +123,7 @@ static int __init pcpu_embed_first_chunk(size_t reserved, size_t dyn)
 	printk(KERN_DEBUG "pcpu-alloc: s%zu r%zu d%zu u%zu alloc=%zu*%zu\n", ai->static_size,
 	       ai->reserved_size, ai->dyn_size, ai->unit_size, ai->alloc_size / ai->atom_size,
 	       ai->atom_size);
-	printk(KERN_DEBUG "pcpu-alloc: [0] 0 [0] 1 [0] 2 [0] 3 \n");
+	pcpu_dump_units(ai);
 	pcpu_setup_first_chunk(ai, base);
 	memblock_free(ai, PAGE_SIZE);
 	return 0;

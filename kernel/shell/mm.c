@@ -46,6 +46,17 @@ static void zoneinfo_node_stats(pg_data_t *pgdat)
 		shprintf("\n      %-12s %lu", node_stat_names[i], (unsigned long)pgdat->vm_stat[i]);
 }
 
+/* Linux's calculate_normal_threshold: how far a CPU's vmstat deltas may drift. */
+static int zone_stat_threshold(struct zone *zone)
+{
+	unsigned long mem = zone_managed_pages(zone) >> (27 - PAGE_SHIFT); /* in 128 MiB */
+	int cpus = num_online_cpus();
+	int fls_cpus = cpus ? 32 - __builtin_clz(cpus) : 0;
+	int fls_mem = mem ? 32 - __builtin_clz(mem) : 0;
+
+	return min(125, 2 * fls_cpus * (1 + fls_mem));
+}
+
 static void zoneinfo_pagesets(struct zone *zone)
 {
 	unsigned int cpu;
@@ -60,10 +71,10 @@ static void zoneinfo_pagesets(struct zone *zone)
 		shprintf("\n    cpu: %i"
 			 "\n              count: %i"
 			 "\n              high:  %i"
-			 "\n              batch: %i",
-			 cpu, pcp->count, pcp->high, pcp->batch);
+			 "\n              batch: %i"
+			 "\n  vm stats threshold: %d", /* per CPU, as Linux 6.1 prints it */
+			 cpu, pcp->count, pcp->high, pcp->batch, zone_stat_threshold(zone));
 	}
-	shprintf("\n  vm stats threshold: %d", 0); /* no per-CPU vmstat deltas yet */
 }
 
 /* One zone as /proc/zoneinfo prints it (mm/vmstat.c zoneinfo_show_print). */

@@ -61,7 +61,7 @@ int main(void)
 	check("4294967295|-1|ffffffff", "%lu|%ld|%lx", 0xfffffffful, -1L, 0xfffffffful);
 	check("1 2 3 4", "%d %lld %d %llu", 1, 2ll, 3, 4ull);
 	check("0x3c000000", "%pa", &pa);
-	check("0x00008000|0x0|4294967295", "%p|%#x|%zu", (void *)0x8000, 0u, (size_t)0xffffffff);
+	check("00008000|0x0|4294967295", "%p|%#x|%zu", (void *)0x8000, 0u, (size_t)0xffffffff);
 	expect(parse_u64("17179869184G", &v) == -ERANGE, "parse_u64 16E");
 	expect(parse_u32("4G", &w) == -ERANGE, "parse_u32 4G");
 	expect(parse_u32("0xffffffff", &w) == 0 && w == 0xffffffffu, "parse_u32 max");

@@ -77,8 +77,11 @@ def dmesg_replays_the_boot_log():
     assert "Booting pimm on physical CPU 0xf00" in out
     assert "Kernel command line:" in out
     assert out.count("Booting pimm") == 1
-    # a record of several lines keeps every line intact (the layout block's indentation)
-    for line in re.findall(r"^(    vector  : .*|      \.text : .*)$", m.boot_log, re.M):
+    # a record of several lines: every line has its timestamp and keeps its indentation, on
+    # the console as in dmesg (the layout block)
+    lines = re.findall(r"^(\[ *\d+\.\d{6}\] (    vector  : |      \.text : ).*)$", m.boot_log, re.M)
+    assert len(lines) == 2, m.boot_log[:4000]
+    for line, _ in lines:
         assert re.search("^" + re.escape(line) + "$", out, re.M), (line, out[:3000])
 
 

@@ -93,13 +93,13 @@ def memblock_overlap_is_caught():
 @case
 def struct_page_in_wrong_zone_is_caught():
     m = boot()
-    page = int(re.search(r"^page:0x([0-9a-f]+) ", m.cmd("page 0x1000"), re.M).group(1), 16)
+    page = int(re.search(r"^page:([0-9a-f]{8}) ", m.cmd("page 0x1000"), re.M).group(1), 16)
     flags = peek(m, page)  # page->flags: the zone number in its top 2 bits
     assert flags >> 30 == 0, hex(flags)  # Normal
     poke(m, page, flags | 1 << 30)  # zone 1: HighMem
     lines, bad = mmcheck(m)
     assert bad == 1, lines
-    assert (f"mm-check: zones: pfn 0x1000: struct page 0x{page:08x} says zone HighMem node 0, "
+    assert (f"mm-check: zones: pfn 0x1000: struct page {page:08x} says zone HighMem node 0, "
             "expected Normal node 0") in lines, lines
     poke(m, page, flags)
     assert_clean(m)

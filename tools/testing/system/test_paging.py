@@ -121,13 +121,14 @@ def boot_log_layout_and_wx(split):
     assert "Checked W+X mappings: passed, no W+X pages found" in log
     po = PAGE_OFFSET[split]
     low = {"2G": (0xBC000000, 960), "3G": (0xF0000000, 768)}[split]
-    assert re.search(rf"Virtual kernel memory layout:\n    vector  : 0xffff0000 - 0xffff1000   \(   4 kB\)\n"
-                     rf"    fixmap  : 0xffc80000 - 0xfff00000   \(2560 kB\)\n"
-                     rf"    vmalloc : 0x{low[0] + 0x800000:08x} - 0xff800000   \( *\d+ MB\)\n"
-                     rf"    lowmem  : 0x{po:08x} - 0x{low[0]:08x}   \( *{low[1]} MB\)\n"
-                     rf"    pkmap   : 0x{po - 0x200000:08x} - 0x{po:08x}   \(   2 MB\)\n"
-                     rf"    modules : 0x{po - 0x1000000:08x} - 0x{po - 0x200000:08x}   \(  14 MB\)\n"
-                     r"      \.text : ", log), log[-3000:]
+    ts = r"\[ *\d+\.\d{6}\] "  # every line of the record carries the timestamp, as in Linux
+    assert re.search(rf"Virtual kernel memory layout:\n{ts}    vector  : 0xffff0000 - 0xffff1000   \(   4 kB\)\n"
+                     rf"{ts}    fixmap  : 0xffc80000 - 0xfff00000   \(2560 kB\)\n"
+                     rf"{ts}    vmalloc : 0x{low[0] + 0x800000:08x} - 0xff800000   \( *\d+ MB\)\n"
+                     rf"{ts}    lowmem  : 0x{po:08x} - 0x{low[0]:08x}   \( *{low[1]} MB\)\n"
+                     rf"{ts}    pkmap   : 0x{po - 0x200000:08x} - 0x{po:08x}   \(   2 MB\)\n"
+                     rf"{ts}    modules : 0x{po - 0x1000000:08x} - 0x{po - 0x200000:08x}   \(  14 MB\)\n"
+                     rf"{ts}      \.text : ", log), log[-3000:]
     for sect in [".init", ".data", ".bss"]:
         assert f"{sect} : 0x" in log
 

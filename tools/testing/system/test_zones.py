@@ -139,6 +139,12 @@ def zoneinfo_has_linux_format():
                  "  node_unreclaimable:  0", "  start_pfn:           0"]:
         assert "\n" + item in normal, (item, normal)
     assert normal.count("per-node stats") == 1
+    # one threshold per online CPU, right after its batch line: min(125, 2*fls(cpus)*(1+fls(MiB/128)))
+    managed = int(re.search(r"\n        managed  (\d+)", normal).group(1))
+    fls = lambda x: x.bit_length()
+    want = min(125, 2 * fls(4) * (1 + fls(managed >> 15)))
+    per_cpu = re.findall(r"batch: +\d+\n  vm stats threshold: (\d+)", normal)
+    assert per_cpu == [str(want)] * 4, (want, per_cpu)
     empty = zones["HighMem"]["text"]
     assert empty.rstrip().endswith("protection: (0, 0, 0)") and "per-node" not in empty, empty
     expect_error(m, "zoneinfo Normal")
@@ -150,7 +156,7 @@ def page_shows_dump_page_fields():
     kernel = [r for r in memblock_regions(m, "reserved") if r[3] == "kernel"][0]
     pfn = kernel[0] // PAGE
     out = m.cmd(f"page {pfn:#x}")
-    assert re.search(rf"^page:0x[0-9a-f]{{8}} refcount:1 mapcount:0 mapping:0x0+ index:0x0 "
+    assert re.search(rf"^page:[0-9a-f]{{8}} refcount:1 mapcount:0 mapping:0{{8}} index:0x0 "
                      rf"pfn:{pfn:#x}$", out, re.M), out
     assert "\nflags: 0x1000(reserved|zone=0)\n" in out, out
     raw = re.search(r"^raw:((?: [0-9a-f]{8}){8})$", out, re.M)
@@ -207,7 +213,7 @@ def whatis_names_region_zone_page_and_mapping():
     assert "free for the page allocator" not in out, out
     # mem_map itself: whose struct page lives there
     out = m.cmd("page 0x8")
-    page_va = int(re.search(r"^page:(0x[0-9a-f]+)", out, re.M).group(1), 16)
+    page_va = int(re.search(r"^page:([0-9a-f]{8})", out, re.M).group(1), 16)
     assert "holds: mem_map, the struct page of pfn 0x8 (+0 bytes)" in m.cmd(f"whatis {page_va:#x}")
     # outside RAM: peripherals, and beyond
     out = m.cmd("whatis 0x3f201000")
