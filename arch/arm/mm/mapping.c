@@ -28,7 +28,8 @@
 struct static_vm static_vms[MAX_STATIC_VM];
 int nr_static_vms;
 
-void *early_alloc(unsigned long sz)
+/* A zeroed, size-aligned block from memblock; noinline so memblock=debug names it. */
+noinline void *early_alloc(unsigned long sz)
 {
 	void *ptr = memblock_alloc(sz, sz);
 
