@@ -247,10 +247,9 @@ static int cmd_layout(int argc, char **argv)
 		 (unsigned long)FDT_FIXED_BASE, (unsigned long)FDT_FIXED_BASE + FDT_FIXED_SIZE,
 		 VECTORS_BASE + PAGE_SIZE, VECTORS_BASE + 2 * PAGE_SIZE);
 	shprintf("static mappings (iotable_init):\n");
-	for (int i = 0; i < nr_static_vms; i++)
-		shprintf("    0x%08lx-0x%08lx %8lu  phys=0x%08x %s\n", static_vms[i].addr,
-			 static_vms[i].addr + static_vms[i].size, static_vms[i].size,
-			 static_vms[i].phys, mem_type_name(static_vms[i].type));
+	for (const struct static_vm *vm = static_vmlist; vm; vm = vm->next)
+		shprintf("    0x%08lx-0x%08lx %8lu  phys=0x%08x %s\n", vm->addr, vm->addr + vm->size,
+			 vm->size, vm->phys, mem_type_name(vm->type));
 	return 0;
 }
 SHELL_CMD("layout", cmd_layout, "layout", "the kernel's virtual memory layout (old Linux mem_init block)");

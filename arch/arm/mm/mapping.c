@@ -25,7 +25,8 @@
 #include <asm/pgtable.h>
 #include "mm.h"
 
-struct static_vm static_vms[MAX_STATIC_VM];
+/* Linux's static_vmlist: the records iotable_init allocated, sorted by address. */
+struct static_vm *static_vmlist;
 int nr_static_vms;
 
 /* A zeroed, size-aligned block from memblock; noinline so memblock=debug names it. */
@@ -142,23 +143,43 @@ void create_mapping(struct map_desc *md)
 	__create_mapping(init_mm_pgd, md, early_alloc, false);
 }
 
-/* Remember a static area (Linux: add_static_vm_early, shown by /proc/vmallocinfo). */
-static void add_static_vm(unsigned long addr, unsigned long size, phys_addr_t phys,
-			  unsigned int type, const char *caller)
+/* Link a record in, keeping the list sorted by address (Linux: add_static_vm_early). */
+static void add_static_vm_early(struct static_vm *svm)
 {
-	if (nr_static_vms >= MAX_STATIC_VM) {
-		pr_err("iotable_init: no room to record 0x%08lx (+0x%lx)\n", addr, size);
-		return;
-	}
-	static_vms[nr_static_vms++] = (struct static_vm){addr, size, phys, type, caller};
+	struct static_vm **p = &static_vmlist;
+
+	while (*p && (*p)->addr < svm->addr)
+		p = &(*p)->next;
+	svm->next = *p;
+	*p = svm;
+	nr_static_vms++;
 }
 
-void iotable_init(struct map_desc *io_desc, int nr)
+/*
+ * As Linux: one memblock_alloc per call for all @nr records (its struct static_vm, a vm_struct
+ * plus a list_head, is STATIC_VM_LINUX_SIZE bytes on ARM32; pimm's smaller record lives at the
+ * start of each slot), then map and record each descriptor. noinline: memblock=debug names us.
+ */
+noinline void iotable_init(struct map_desc *io_desc, int nr)
 {
-	for (struct map_desc *md = io_desc; md < io_desc + nr; md++) {
+	char *svm;
+
+	BUILD_BUG_ON(sizeof(struct static_vm) > STATIC_VM_LINUX_SIZE);
+	if (!nr)
+		return;
+	svm = memblock_alloc((phys_addr_t)STATIC_VM_LINUX_SIZE * nr, STATIC_VM_LINUX_ALIGN);
+	if (!svm)
+		panic("%s: Failed to allocate %u bytes align=0x%x\n", __func__,
+		      STATIC_VM_LINUX_SIZE * nr, STATIC_VM_LINUX_ALIGN);
+	for (struct map_desc *md = io_desc; md < io_desc + nr; md++, svm += STATIC_VM_LINUX_SIZE) {
+		struct static_vm *vm = (struct static_vm *)svm;
+
 		create_mapping(md);
-		add_static_vm(md->virtual & PAGE_MASK,
-			      PAGE_ALIGN(md->length + (md->virtual & ~PAGE_MASK)),
-			      __pfn_to_phys(md->pfn), md->type, "iotable_init");
+		vm->addr = md->virtual & PAGE_MASK;
+		vm->size = PAGE_ALIGN(md->length + (md->virtual & ~PAGE_MASK));
+		vm->phys = __pfn_to_phys(md->pfn);
+		vm->type = md->type;
+		vm->caller = "iotable_init";
+		add_static_vm_early(vm);
 	}
 }

@@ -47,6 +47,7 @@ static int setup(void **state)
 	init_mm_pgd = memblock_alloc(SZ_16K, SZ_16K);
 	build_mem_type_table();
 	nr_static_vms = 0;
+	static_vmlist = NULL;
 	return 0;
 }
 
@@ -235,8 +236,10 @@ static void test_iotable_records_static_vm(void **state)
 	(void)state;
 	iotable_init(io, 1);
 	assert_int_equal(nr_static_vms, 1);
-	assert_int_equal(static_vms[0].phys, 0x3f000000);
-	assert_int_equal(static_vms[0].size, SZ_16M);
+	assert_non_null(static_vmlist);
+	assert_null(static_vmlist->next);
+	assert_int_equal(static_vmlist->phys, 0x3f000000);
+	assert_int_equal(static_vmlist->size, SZ_16M);
 	assert_int_equal(*l1(0xfef00000), 0x3ff00000 | 0x11452);
 }
 

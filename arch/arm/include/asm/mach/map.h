@@ -49,9 +49,12 @@ struct static_vm {
 	phys_addr_t phys;
 	unsigned int type;
 	const char *caller;
+	struct static_vm *next; /* static_vmlist, sorted by addr */
 };
-#define MAX_STATIC_VM 16
-extern struct static_vm static_vms[MAX_STATIC_VM];
+/* What Linux allocates per record: sizeof(struct static_vm) = vm_struct (32) + list_head (8). */
+#define STATIC_VM_LINUX_SIZE 40
+#define STATIC_VM_LINUX_ALIGN 4 /* __alignof__(struct static_vm) */
+extern struct static_vm *static_vmlist;
 extern int nr_static_vms;
 /* "MT_MEMORY_RW" ... for a memory type index (arch/arm/mm/mem_types.c). */
 const char *mem_type_name(unsigned int type);
