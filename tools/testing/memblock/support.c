@@ -80,6 +80,21 @@ const char *mb_log(int i)
 	return s[0] == '\001' && s[1] ? s + 2 : s;
 }
 
+const char *mb_log_text(void)
+{
+	static char *text;
+	size_t len = 0;
+	int i;
+
+	free(text);
+	for (i = 0; i < mb_log_count(); i++)
+		len += strlen(mb_log(i));
+	text = calloc(1, len + 1);
+	for (i = 0; i < mb_log_count(); i++)
+		strcat(text, mb_log(i));
+	return text;
+}
+
 int mb_log_level(int i)
 {
 	const char *s = i >= 0 && i < log_n ? log_lines[i] : "";

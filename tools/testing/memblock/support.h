@@ -34,6 +34,8 @@ int mb_reset_setup(void **state); /* cmocka setup wrapper */
 /* Every printk call becomes one entry, KERN_ level stripped. */
 int mb_log_count(void);
 const char *mb_log(int i);
+/* Every captured line joined into one string (valid until the next call). */
+const char *mb_log_text(void);
 void mb_log_clear(void);
 int mb_log_level(int i); /* the KERN_ level digit, or -1 */
 

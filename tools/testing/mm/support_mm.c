@@ -82,17 +82,7 @@ void mm_bootmem_init(void)
 
 const char *mm_log_text(void)
 {
-	static char *text;
-	size_t len = 0;
-	int i;
-
-	free(text);
-	for (i = 0; i < mb_log_count(); i++)
-		len += strlen(mb_log(i));
-	text = calloc(1, len + 1);
-	for (i = 0; i < mb_log_count(); i++)
-		strcat(text, mb_log(i));
-	return text;
+	return mb_log_text();
 }
 
 void mm_assert_log(const char *needle)
