@@ -54,7 +54,7 @@ void fdt_reserved_mem_save_node(int node, const char *uname, phys_addr_t base, p
 /* Sort, report overlaps, allocate dynamic regions, run init functions. */
 void fdt_init_reserved_mem(void);
 /* lib/sort.c's heapsort of reserved_mem entries by (base, size): Linux's exact (unstable) order. */
-void rmem_heapsort(struct reserved_mem *v, size_t num);
+void rmem_sort(struct reserved_mem *v, size_t num);
 /* Allocate one dynamic region from its size/alignment/alloc-ranges; 0 or -errno. */
 int __reserved_mem_alloc_size(int node, const char *uname, phys_addr_t *res_base,
 			      phys_addr_t *res_size);

@@ -22,7 +22,6 @@
 #define pr_fmt(fmt) "cma: " fmt
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 
 #include <asm/memory.h>
@@ -36,6 +35,7 @@
 #include <linux/printk.h>
 #include <pimm/fdt.h>
 #include <pimm/parse.h>
+#include <pimm/vsprintf.h>
 
 /* End of lowmem as a virtual address (arch/arm/mm/mmu.c; Linux declares it in linux/mm.h). */
 extern void *high_memory;
@@ -89,9 +89,9 @@ int cma_init_reserved_mem(phys_addr_t base, phys_addr_t size, unsigned int order
 
 	cma = &cma_areas[cma_area_count];
 	if (name)
-		snprintf(cma->name, CMA_MAX_NAME, "%s", name);
+		ksnprintf(cma->name, CMA_MAX_NAME, "%s", name);
 	else
-		snprintf(cma->name, CMA_MAX_NAME, "cma%u", cma_area_count);
+		ksnprintf(cma->name, CMA_MAX_NAME, "cma%u", cma_area_count);
 	cma->base_pfn = PFN_DOWN(base);
 	cma->count = size >> PAGE_SHIFT;
 	cma->order_per_bit = order_per_bit;

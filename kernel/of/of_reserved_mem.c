@@ -29,6 +29,7 @@
 #include <linux/of_fdt.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/printk.h>
+#include <linux/sort.h>
 #include <pimm/fdt.h>
 
 struct reserved_mem reserved_mem[MAX_RESERVED_REGIONS];
@@ -199,8 +200,10 @@ static int __reserved_mem_init_node(struct reserved_mem *rmem)
 }
 
 /* Linux's __rmem_cmp: by base, then size; dynamic entries (0, 0) compare equal. */
-static int __rmem_cmp(const struct reserved_mem *ra, const struct reserved_mem *rb)
+static int __rmem_cmp(const void *a, const void *b)
 {
+	const struct reserved_mem *ra = a, *rb = b;
+
 	if (ra->base < rb->base)
 		return -1;
 	if (ra->base > rb->base)
@@ -212,45 +215,11 @@ static int __rmem_cmp(const struct reserved_mem *ra, const struct reserved_mem *
 	return 0;
 }
 
-static void rmem_swap(struct reserved_mem *a, struct reserved_mem *b)
+/* Sort @v[0..num) as __rmem_check_for_overlap does: lib/sort.c's heapsort by __rmem_cmp
+ * (not stable: the order of equal, dynamic entries is Linux's observable behaviour). */
+void rmem_sort(struct reserved_mem *v, size_t num)
 {
-	struct reserved_mem t = *a;
-
-	*a = *b;
-	*b = t;
-}
-
-/*
- * Sort @v[0..num) with lib/sort.c's bottom-up heapsort, step for step (it is not stable, and
- * the order of equal elements is part of Linux's observable behaviour).
- */
-void rmem_heapsort(struct reserved_mem *v, size_t num)
-{
-	size_t n = num, a = num / 2, b, c, d;
-
-	if (!a)
-		return;
-	for (;;) {
-		if (a)
-			a--;                   /* building the heap: sift down v[--a] */
-		else if (--n)
-			rmem_swap(&v[0], &v[n]); /* sorting: move the maximum to the end */
-		else
-			break;
-		/* find the leaf the sift-down path ends at, one compare per level */
-		for (b = a; c = 2 * b + 1, (d = c + 1) < n;)
-			b = __rmem_cmp(&v[c], &v[d]) >= 0 ? c : d;
-		if (d == n)
-			b = c;                 /* last leaf without a sibling */
-		/* backtrack to where v[a] belongs, then rotate it into place */
-		while (b != a && __rmem_cmp(&v[a], &v[b]) >= 0)
-			b = (b - 1) / 2;
-		c = b;
-		while (b != a) {
-			b = (b - 1) / 2;
-			rmem_swap(&v[b], &v[c]);
-		}
-	}
+	sort(v, num, sizeof(*v), __rmem_cmp, NULL);
 }
 
 /* Sort reserved_mem[] and report every neighbour pair that overlaps. */
@@ -260,7 +229,7 @@ static void __rmem_check_for_overlap(void)
 
 	if (reserved_mem_count < 2)
 		return;
-	rmem_heapsort(reserved_mem, reserved_mem_count);
+	rmem_sort(reserved_mem, reserved_mem_count);
 	for (i = 0; i < reserved_mem_count - 1; i++) {
 		struct reserved_mem *this = &reserved_mem[i], *next = &reserved_mem[i + 1];
 		phys_addr_t this_end = this->base + this->size, next_end = next->base + next->size;

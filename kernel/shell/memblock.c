@@ -15,8 +15,6 @@
  * cma_areas[]. Anything else is "(memblock)": an allocation, named also when it shares a
  * merged region with known owners.
  */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <asm/memory.h>
@@ -27,8 +25,10 @@
 #include <linux/memblock.h>
 #include <linux/of_fdt.h>
 #include <linux/of_reserved_mem.h>
+#include <linux/sort.h>
 #include <pimm/fdt.h>
 #include <pimm/shell.h>
+#include <pimm/vsprintf.h>
 
 #define MAX_OWNERS (16 + MAX_RESERVED_REGIONS + MAX_CMA_AREAS)
 
@@ -84,7 +84,7 @@ static void collect_owners(void)
 	for (i = 0; i < cma_area_count; i++) {
 		if (rmem_named(cma_areas[i].name))
 			continue;
-		snprintf(cma_names[i], sizeof(cma_names[i]), "cma:%s", cma_areas[i].name);
+		ksnprintf(cma_names[i], sizeof(cma_names[i]), "cma:%s", cma_areas[i].name);
 		add_owner(cma_get_base(&cma_areas[i]), cma_get_size(&cma_areas[i]), cma_names[i]);
 	}
 }
@@ -405,7 +405,7 @@ static void build_map(void)
 		bounds[nr_bounds++] = res_pieces[i].base;
 		bounds[nr_bounds++] = res_pieces[i].end;
 	}
-	qsort(bounds, nr_bounds, sizeof(bounds[0]), cmp_phys);
+	sort(bounds, nr_bounds, sizeof(bounds[0]), cmp_phys, NULL);
 	for (i = 0; i < nr_bounds; i++)
 		if (!n || bounds[i] != bounds[n - 1])
 			bounds[n++] = bounds[i];
@@ -433,12 +433,12 @@ static bool piece_edge(const struct piece *p, int n, phys_addr_t a)
 }
 
 /* "0x3C00_0000", the seed's style; the end of the 4 GiB space prints as 0x1_0000_0000. */
-static void fmt_addr(char *buf, phys_addr_t a, bool top)
+static void fmt_addr(char *buf, size_t size, phys_addr_t a, bool top)
 {
 	if (top && a == 0)
-		strcpy(buf, "0x1_0000_0000");
+		ksnprintf(buf, size, "0x1_0000_0000");
 	else
-		sprintf(buf, "0x%04X_%04X", a >> 16, a & 0xffff);
+		ksnprintf(buf, size, "0x%04X_%04X", a >> 16, a & 0xffff);
 }
 
 static void put_label(char *line, int col, const char *label)
@@ -480,7 +480,7 @@ static void draw_boundary(int i)
 	char line[64], addr[16];
 
 	memset(line, ' ', sizeof(line));
-	fmt_addr(addr, a, last && i);
+	fmt_addr(addr, sizeof(addr), a, last && i);
 	if (medge) {
 		memcpy(line + 1, addr, strlen(addr) < 12 ? strlen(addr) : 12);
 		put_box_edge(line, COL_MEM);

@@ -41,7 +41,7 @@ static void test_seed_order(void **state)
 	static const char *const want[] = {"framebuffer", "jpegbuffer", "flash@98000000",
 					   "coldfire@9ef00000", "vga@9f000000"};
 	(void)state;
-	rmem_heapsort(v, 5);
+	rmem_sort(v, 5);
 	expect_order(v, 5, want);
 }
 
@@ -53,9 +53,9 @@ static void test_dynamic_only(void **state)
 	static const char *const want2[] = {"b", "a"};
 	static const char *const want4[] = {"b", "c", "d", "a"};
 	(void)state;
-	rmem_heapsort(two, 2);
+	rmem_sort(two, 2);
 	expect_order(two, 2, want2);
-	rmem_heapsort(four, 4);
+	rmem_sort(four, 4);
 	expect_order(four, 4, want4);
 }
 
@@ -75,7 +75,7 @@ static void test_random_sorted(void **state)
 			v[i] = R(names[i], (rand() % 8) << 20, (rand() % 4) << 20);
 			sum += v[i].base ^ v[i].size;
 		}
-		rmem_heapsort(v, n);
+		rmem_sort(v, n);
 		for (int i = 0; i < n; i++) {
 			sum2 += v[i].base ^ v[i].size;
 			if (i && (v[i - 1].base > v[i].base ||
