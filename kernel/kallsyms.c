@@ -7,12 +7,7 @@
 #include <linux/kernel.h>
 #include <pimm/kallsyms.h>
 #include <pimm/vsprintf.h>
-
-extern const unsigned long kallsyms_num_syms;
-extern const unsigned long kallsyms_addresses[];
-extern const unsigned long kallsyms_sizes[];
-extern const unsigned long kallsyms_offsets[];
-extern const char kallsyms_names[];
+#include "kallsyms_internal.h"
 
 bool kallsyms_lookup(unsigned long addr, const char **name, unsigned long *start,
 		     unsigned long *size)
