@@ -32,6 +32,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <asm/page.h>
+#include "internal.h"
 
 struct pglist_data contig_page_data;
 struct page *mem_map;
@@ -50,7 +51,6 @@ const char *const zone_names[MAX_NR_ZONES] = {
 	[ZONE_MOVABLE] = "Movable",
 };
 
-void zone_pcp_init(struct zone *zone); /* page_alloc.c: the boot pageset */
 
 /* ---- spans and present pages ------------------------------------------------------------ */
 

@@ -34,6 +34,7 @@
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <asm/smp.h>
+#include "internal.h"
 
 int page_group_by_mobility_disabled;
 
