@@ -53,7 +53,8 @@ extern int reserved_mem_count;
 void fdt_reserved_mem_save_node(int node, const char *uname, phys_addr_t base, phys_addr_t size);
 /* Sort, report overlaps, allocate dynamic regions, run init functions. */
 void fdt_init_reserved_mem(void);
-/* lib/sort.c's heapsort of reserved_mem entries by (base, size): Linux's exact (unstable) order. */
+/* Linux's lib/sort.c heapsort of reserved_mem entries by (base, size), in its exact (unstable)
+ * order. */
 void rmem_heapsort(struct reserved_mem *v, size_t num);
 /* Allocate one dynamic region from its size/alignment/alloc-ranges; 0 or -errno. */
 int __reserved_mem_alloc_size(int node, const char *uname, phys_addr_t *res_base,
