@@ -398,7 +398,17 @@ def self_test():
             failures += not ok
             print(f"{'ok' if ok else 'not ok'} {k} - {rel}: {want} expected, {len(got)} found"
                   + "".join(f"\n#   {l}" for l in got))
-    print(f"1..{len(SELF_TEST_CASES)}")
+    k = len(SELF_TEST_CASES) + 1
+    saved, sys.stderr = sys.stderr, io.StringIO()
+    try:
+        usage = [main(["check_paths.py", "--nonsense"]), main(["check_paths.py", "a", "b"]),
+                 main(["check_paths.py", "/nonexistent/tree"])]
+    finally:
+        sys.stderr = saved
+    ok = usage == [2, 2, 2]
+    failures += not ok
+    print(f"{'ok' if ok else 'not ok'} {k} - bad arguments: exit status {usage}, 2 expected")
+    print(f"1..{k}")
     return 1 if failures else 0
 
 
@@ -409,6 +419,9 @@ def main(argv):
         print("usage: check_paths.py [ROOT] | --self-test", file=sys.stderr)
         return 2
     root = argv[1] if len(argv) == 2 else os.path.join(os.path.dirname(__file__), "..", "..")
+    if not os.path.isdir(root):
+        print(f"check_paths.py: {root}: not a directory", file=sys.stderr)
+        return 2
     problems = check_tree(os.path.abspath(root))
     for p in problems:
         print(p)
