@@ -60,7 +60,7 @@ static inline int cma_declare_contiguous(phys_addr_t base, phys_addr_t size, phy
 					  name, res_cma, -1);
 }
 
-/* ---- dma-map-ops.h / kernel/dma/contiguous.c ---- */
+/* ---- Linux's dma-map-ops.h / kernel/dma/contiguous.c ---- */
 
 /* The default area (linux,cma-default node, else dma_contiguous_reserve's). */
 extern struct cma *dma_contiguous_default_area;

@@ -1,6 +1,6 @@
 /*
  * mm_types.h - struct page: one 32-byte descriptor per 4 KiB page frame (Linux 6.1's
- * include/linux/mm_types.h, ARM32 without MEMCG; LINUX-FACTS 8.7).
+ * include/linux/mm_types.h, ARM32 without MEMCG; docs/pipeline.md#zones-and-struct-page).
  *
  * Where it sits: bootmem_init -> free_area_init -> alloc_node_mem_map allocates mem_map, the
  * array of every page of node 0, from memblock; memmap_init fills it. From then on a page

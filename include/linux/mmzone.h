@@ -1,6 +1,6 @@
 /*
  * mmzone.h - nodes, zones, free areas, per-CPU pagesets and zonelists (Linux 6.1's
- * include/linux/mmzone.h, one node, FLATMEM; LINUX-FACTS 8, 10, 12.1).
+ * include/linux/mmzone.h, one node, FLATMEM; docs/pipeline.md#zones-and-struct-page).
  *
  * Where it sits in the boot pipeline:
  *
@@ -61,7 +61,8 @@ struct free_area {
 	unsigned long nr_free; /* free blocks of this order, all types */
 };
 
-/* ZONE_DMA is configured out (DESIGN: as in the seed); HighMem only with CONFIG_HIGHMEM. */
+/* ZONE_DMA is configured out (docs/design.md#deviations-from-linux); HighMem only with
+ * CONFIG_HIGHMEM. */
 enum zone_type {
 	ZONE_NORMAL,
 #ifdef CONFIG_HIGHMEM

@@ -1,6 +1,6 @@
 /*
  * page-flags.h - the PG_* bits of struct page's flags word and the page types kept in
- * _mapcount (Linux 6.1's include/linux/page-flags.h; LINUX-FACTS 8.7).
+ * _mapcount (Linux 6.1's include/linux/page-flags.h).
  *
  * Where it sits: memmap_init (kernel/mm/page_alloc.c) gives every page its zone number and
  * PG_reserved; memblock_free_all (a later stage) clears PG_reserved on the pages it hands to

@@ -5,8 +5,9 @@
  * SHELL_CMD; the linker gathers them into the .shell_cmds table (between __shell_cmds_start
  * and __shell_cmds_end), which `help` lists and the dispatcher searches.
  *
- * Conventions (DESIGN.md section 6): a command prints with shprintf; on bad input it prints one
- * line "NAME: what is wrong" (shell_error) and returns non-zero without changing any state.
+ * Conventions (docs/design.md#shell-conventions): a command prints with shprintf; on bad
+ * input it prints one line "NAME: what is wrong" (shell_error) and returns non-zero without
+ * changing any state.
  */
 #ifndef _PIMM_SHELL_H
 #define _PIMM_SHELL_H

@@ -3,7 +3,7 @@
  * kernel/dma/contiguous.c (cma=, the default area, the reserved-memory init function) and
  * ARM's dma_contiguous_early_fixup (arch/arm/mm/dma-mapping.c).
  *
- * Where it sits in the boot pipeline (LINUX-FACTS §4.4, §5):
+ * Where it sits in the boot pipeline (docs/pipeline.md#reserved-memory-and-cma):
  *
  *   parse_early_param          cma=SIZE[@BASE[-LIMIT]]            -> early_cma
  *   arm_memblock_init
@@ -13,8 +13,10 @@
  *     dma_contiguous_reserve   default area (unless a linux,cma-default node made one)
  *       cma_declare_contiguous_nid  highmem first, then top-down  -> cma_init_reserved_mem
  *                              "cma: Reserved 16 MiB at 0x..."
- *   paging_init -> dma_contiguous_remap    maps dma_mmu_remap[] with pages (later issue)
- *   cma_init_reserved_areas (core_initcall) gives the pageblocks to the buddy allocator (later)
+ *   paging_init -> dma_contiguous_remap    remaps each recorded area in lowmem with 4 KiB
+ *                              pages (arch/arm/mm/dma-mapping.c)
+ *   cma_init_reserved_areas (core_initcall) would give the pageblocks to the buddy allocator:
+ *                              not built yet, the areas stay memblock-reserved
  *
  * Lines from contiguous.c and coherent.c carry no prefix ("Reserved memory: ..."); mm/cma.c's
  * carry "cma: ".
@@ -197,9 +199,8 @@ err:
 	return ret;
 }
 
-/* ---- kernel/dma/contiguous.c ---------------------------------------------------------- */
+/* ---- Linux's kernel/dma/contiguous.c -------------------------------------------------- */
 
-/* cma=SIZE[@BASE[-LIMIT]] (memparse suffixes); a value that is not a number is refused. */
 /* One number of cma=: memparse syntax, and it must fit a 32-bit physical address. */
 static int __init cma_parse_phys(char *p, char **end, phys_addr_t *out)
 {
@@ -211,6 +212,7 @@ static int __init cma_parse_phys(char *p, char **end, phys_addr_t *out)
 	return 0;
 }
 
+/* cma=SIZE[@BASE[-LIMIT]] (memparse suffixes); a value that is not a number is refused. */
 int early_cma(char *p)
 {
 	phys_addr_t size, base, limit;

@@ -1,7 +1,7 @@
 /*
  * debug.c - dump_page: what Linux prints about one struct page when a check fails or
- * someone asks (Linux 6.1's mm/debug.c __dump_page and lib/vsprintf.c's %pGp; LINUX-FACTS
- * 12.5). The shell's `page` command prints the same lines.
+ * someone asks (Linux 6.1's mm/debug.c __dump_page and lib/vsprintf.c's %pGp). The shell's
+ * `page` command prints the same lines.
  *
  *   page:80a41000 refcount:1 mapcount:0 mapping:00000000 index:0x0 pfn:0x8
  *   flags: 0x1000(reserved|zone=0)

@@ -1,7 +1,8 @@
 /*
  * mm_init.c - node 0, its zones and mem_map: free_area_init and what it calls (Linux 6.1
  * keeps these in mm/page_alloc.c; Linux 6.4 moved them here, to mm/mm_init.c, which is where
- * pimm keeps them too so that page_alloc.c is left to the allocator). LINUX-FACTS 8.
+ * pimm keeps them too so that page_alloc.c is left to the allocator).
+ * docs/pipeline.md#zones-and-struct-page walks through this stage.
  *
  * Where it sits in the boot pipeline:
  *

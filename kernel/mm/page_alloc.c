@@ -1,7 +1,7 @@
 /*
  * page_alloc.c - the zoned page allocator's set-up: pageblock migratetype bits, zonelists and
- * per-CPU pagesets (Linux 6.1's mm/page_alloc.c; LINUX-FACTS 8.5-8.6, 10). The buddy
- * allocator itself (__free_one_page, rmqueue...) joins this file in a later stage.
+ * per-CPU pagesets (Linux 6.1's mm/page_alloc.c; docs/pipeline.md#zonelists-and-pagesets).
+ * The buddy allocator itself (__free_one_page, rmqueue...) joins this file in a later stage.
  *
  * Where it sits in the boot pipeline:
  *

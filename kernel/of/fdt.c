@@ -1,7 +1,7 @@
 /*
  * kernel/of/fdt.c - the early device-tree scan: Linux 6.1's drivers/of/fdt.c, early part.
  *
- * Where it sits in the boot pipeline (DESIGN.md §3, LINUX-FACTS §3 and §4.1):
+ * Where it sits in the boot pipeline (docs/pipeline.md#device-tree-scan):
  *
  *   setup_arch
  *     setup_machine_fdt                       arch/arm/kernel/devtree.c

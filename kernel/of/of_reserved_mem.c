@@ -2,7 +2,7 @@
  * kernel/of/of_reserved_mem.c - /reserved-memory regions after the scan: Linux 6.1's
  * drivers/of/of_reserved_mem.c (and the DMA-coherent init function of kernel/dma/coherent.c).
  *
- * Where it sits in the boot pipeline (LINUX-FACTS §4):
+ * Where it sits in the boot pipeline (docs/pipeline.md#reserved-memory-and-cma):
  *
  *   arm_memblock_init -> early_init_fdt_scan_reserved_mem (kernel/of/fdt.c)
  *     fdt_scan_reserved_mem          saves each region: fdt_reserved_mem_save_node
@@ -13,9 +13,9 @@
  *         __reserved_mem_init_node   reservedmem_of_table: CMA (rmem_cma_setup, mm/cma.c),
  *                                    then DMA-coherent (rmem_dma_setup, here)
  *
- * The sort must be Linux's lib/sort.c heapsort, element for element: dynamic regions compare
+ * The sort is lib/sort.c's, Linux's heapsort, element for element: dynamic regions compare
  * equal, so the order they are allocated in (and hence their addresses) is whatever that
- * unstable sort leaves, e.g. the seed's framebuffer before jpegbuffer.
+ * unstable sort leaves, e.g. framebuffer before jpegbuffer in docs/pipeline.md#the-ast2500-example.
  */
 #define pr_fmt(fmt) "OF: reserved mem: " fmt
 
@@ -295,9 +295,9 @@ struct reserved_mem *of_reserved_mem_find(phys_addr_t addr)
 }
 
 /*
- * kernel/dma/coherent.c: a shared-dma-pool that is not reusable becomes a per-device coherent
- * pool; on ARM it must be no-map (it is later ioremapped with other attributes). Its printed
- * lines carry no prefix.
+ * Linux's kernel/dma/coherent.c: a shared-dma-pool that is not reusable becomes a per-device
+ * coherent pool; on ARM it must be no-map (it is later ioremapped with other attributes). Its
+ * printed lines carry no prefix.
  */
 int rmem_dma_setup(struct reserved_mem *rmem)
 {

@@ -7,7 +7,7 @@
  *   memblock [memory|reserved]  Linux's debugfs memblock/{memory,reserved} ("%4d: %pa..%pa")
  *                               plus the region's flags and who reserved it
  *   fdt [PATH]                  the boot device tree, as `dtc -O dts` prints it, or one node
- *   memmap                      the physical map as the seed's box diagram (not to scale)
+ *   memmap                      the physical map as a box diagram (not to scale)
  *
  * Owners are not recorded by memblock (Linux does not either): they are found again from
  * what the boot code kept - /memreserve/, swapper_pg_dir, the kernel sections, the DTB, the
@@ -432,7 +432,7 @@ static bool piece_edge(const struct piece *p, int n, phys_addr_t a)
 	return false;
 }
 
-/* "0x3C00_0000", the seed's style; the end of the 4 GiB space prints as 0x1_0000_0000. */
+/* "0x3C00_0000", grouped by 16 bits; the end of the 4 GiB space prints as 0x1_0000_0000. */
 static void fmt_addr(char *buf, size_t size, phys_addr_t a, bool top)
 {
 	if (top && a == 0)
@@ -528,4 +528,4 @@ static int cmd_memmap(int argc, char **argv)
 	return 0;
 }
 SHELL_CMD("memmap", cmd_memmap, "memmap",
-	  "the physical memory map drawn from memblock (the seed's figure)");
+	  "the physical memory map drawn from memblock (a box diagram)");

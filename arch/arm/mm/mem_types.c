@@ -13,7 +13,8 @@
  *   vectors: RDONLY           MT_WRITEALLOC           L_PTE_SHARED       VECTORS
  *   RO / ROM sections         APX (kernel read-only)
  *
- * The finished values are checked against LINUX-FACTS 7.4 by tools/testing/pgtable.
+ * The finished values are checked against Linux's by tools/testing/pgtable
+ * (docs/pipeline.md#memory-types).
  */
 #include <linux/kernel.h>
 #include <asm/pgtable.h>

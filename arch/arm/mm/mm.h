@@ -27,7 +27,7 @@ extern struct mem_type mem_types[MT_NR_TYPES];
 const struct mem_type *get_mem_type(unsigned int type);
 /* "MT_MEMORY_RW" ... */
 const char *mem_type_name(unsigned int type);
-/* Fill mem_types[] for ARMv7 SMP, TEX remap, write-allocate (LINUX-FACTS 7.4). */
+/* Fill mem_types[] for ARMv7 SMP, TEX remap, write-allocate (Linux's build_mem_type_table). */
 void build_mem_type_table(void);
 /* The cache policy build_mem_type_table chose ("writealloc"). */
 extern const char *cache_policy_name;

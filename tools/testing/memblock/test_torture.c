@@ -310,7 +310,7 @@ static void test_torture_seed3(void **state)
 	run_seed(3);
 }
 
-/* MB_SEED=n in the environment picks the seed of this fourth run. */
+/* MB_SEED=n in the environment picks the PRNG seed of this fourth run. */
 static void test_torture_env_seed(void **state)
 {
 	const char *s = getenv("MB_SEED");

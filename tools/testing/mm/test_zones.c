@@ -2,7 +2,7 @@
  * test_zones.c - free_area_init on several memory layouts, against the real kernel/mm/
  * mm_init.c + page_alloc.c + memblock.c: the boot lines, zone spans and present pages,
  * mem_map sizing and placement, struct page initialisation, pageblock bits, and the "Total
- * pages" arithmetic of build_all_zonelists (LINUX-FACTS 8, 15).
+ * pages" arithmetic of build_all_zonelists (docs/pipeline.md#zones-and-struct-page).
  *
  *   pimm 2G   [0 ======= 0x34M|NOMAP 16M|==== 0x3af M|NOMAP 1M|== 0x3c000000)  all Normal
  *   pimm 3G   same memory, lowmem limit 0x30000000: Normal [0, 768M), HighMem [768M, 960M)
@@ -141,7 +141,7 @@ static void test_mem_map_allocation_and_pages(void **state)
 	assert_string_equal(pageblock_migratetype_name(0x3afff), "Movable");
 }
 
-/* ---- holes, NOMAP, mem=, the seed ---- */
+/* ---- holes, NOMAP, mem=, the AST2500 example ---- */
 
 static void test_hole_is_not_present(void **state)
 {
@@ -226,7 +226,8 @@ static void test_mem_limit(void **state)
 	assert_false(pfn_valid(0x20000));
 }
 
-/* The seed: RAM from 0x80000000, lowmem limit above the last region (zone clamped). */
+/* docs/pipeline.md#the-ast2500-example: RAM from 0x80000000, lowmem limit above the last
+ * region (zone clamped). */
 static void test_seed_layout(void **state)
 {
 	static const struct mm_region ram[] = {
@@ -242,7 +243,7 @@ static void test_seed_layout(void **state)
 		      "  node   0: [mem 0x0000000098000000-0x000000009bffffff]\n"
 		      "  node   0: [mem 0x000000009c000000-0x000000009edfffff]\n"
 		      "Initmem setup node 0 [mem 0x0000000080000000-0x000000009edfffff]\n");
-	assert_total(126464 - memmap(126464), 125476); /* the seed's 126464 - 988 */
+	assert_total(126464 - memmap(126464), 125476); /* the AST2500's 126464 - 988 */
 	assert_int_equal(zone(ZONE_NORMAL)->zone_start_pfn, 0x80000);
 	assert_int_equal(zone(ZONE_NORMAL)->spanned_pages, 126464);
 	assert_ptr_equal(pfn_to_page(0x80000), NODE_DATA(0)->node_mem_map);

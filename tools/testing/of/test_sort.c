@@ -1,6 +1,7 @@
 /*
- * test_sort.c - reserved_mem[]'s heapsort order (Linux's lib/sort.c, LINUX-FACTS §4.2) and the
- * /memory clipping rules of early_init_dt_add_memory_arch (§3.3).
+ * test_sort.c - reserved_mem[]'s heapsort order (Linux's lib/sort.c, as fdt_init_reserved_mem
+ * uses it) and the /memory clipping rules of early_init_dt_add_memory_arch (Linux's
+ * drivers/of/fdt.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,8 @@ static void expect_order(struct reserved_mem *v, int n, const char *const *names
 			fail_msg("position %d: %s, expected %s", i, v[i].name, names[i]);
 }
 
-/* The seed's AST2500 tree: the two dynamic pools come out first, framebuffer before jpeg. */
+/* docs/pipeline.md#the-ast2500-example: the two dynamic pools come out first, framebuffer
+ * before jpeg. */
 static void test_seed_order(void **state)
 {
 	struct reserved_mem v[] = {

@@ -1,6 +1,7 @@
 /*
- * test_setup.c - setup_per_cpu_areas on a simulated memblock (LINUX-FACTS 9), built once per
- * static size PCPU_TEST_STATIC (144: pimm; 35148: the seed; 0: unit larger than size_sum):
+ * test_setup.c - setup_per_cpu_areas on a simulated memblock (docs/pipeline.md#per-cpu-areas),
+ * built once per static size PCPU_TEST_STATIC (144: pimm; 35148: the AST2500 example of
+ * docs/pipeline.md#the-ast2500-example; 0: unit larger than size_sum):
  * the boot-log lines, the memblock traffic (alloc info page, group block top-down below
  * current_limit after the fallback from the goal __pa(MAX_DMA_ADDRESS) above all RAM, chunk
  * maps, alloc info freed; tails freed when unit > size_sum, the maps then landing in the last

@@ -1,6 +1,6 @@
 /*
- * test_sizing.c - pcpu_build_alloc_info (LINUX-FACTS 9) against Linux's rules: the worked
- * examples (the seed's s35148 and pimm's s144), the 32 KiB floor, static sizes around page
+ * test_sizing.c - pcpu_build_alloc_info (Linux's mm/percpu.c) against Linux's rules: the worked
+ * examples (the AST2500's s35148 and pimm's s144), the 32 KiB floor, static sizes around page
  * boundaries, the dynamic part absorbing the page rounding, and a sweep over static sizes
  * compared with a transcription of Linux's pcpu_build_alloc_info (unit-per-allocation choice
  * by the waste rule included) for one group of 1..4 CPUs and atom = PAGE_SIZE.
@@ -38,8 +38,8 @@ static void check(const struct exp *e, unsigned int nr_cpus)
 			 e->unit, e->size_sum);
 }
 
-/* The seed: 35148 + 8192 + 20480 = 63820 -> 65536: "Embedded 16 pages/cpu s35148 r8192
- * d22196 u65536". */
+/* The AST2500 (docs/pipeline.md#the-ast2500-example): 35148 + 8192 + 20480 = 63820 -> 65536:
+ * "Embedded 16 pages/cpu s35148 r8192 d22196 u65536". */
 static void test_seed_example(void **state)
 {
 	const struct exp e = {35148, R, D, 65536, 22196, 65536};

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""Issue 3: device tree, boot arguments and memblock (setup_arch up to arm_memblock_init).
+"""Device tree, boot arguments and memblock (setup_arch up to arm_memblock_init).
 
 Each case boots its own QEMU. Expected values are computed, not typed in: the reserved-memory
 layout comes from the booted DTB (decompiled with the host's dtc), the kernel's bounds from
 kernel.elf (nm), the DTB's size from guest memory (QEMU monitor), the allocations from the
-`memblock` command, the limits from LINUX-FACTS' formulas.
+`memblock` command, the limits from Linux's formulas (docs/pipeline.md#lowmem-and-highmem).
 
 DTB variants of dts/tests that QEMU's -dtb loader does not let reach the kernel are booted with
 the good default DTB and put over it in guest RAM before the first instruction, through QEMU's
@@ -29,11 +29,11 @@ import pimm  # noqa: E402
 
 PAGE = 4096
 MiB = 1 << 20
-VMALLOC_END = 0xFF800000     # LINUX-FACTS §6 / DESIGN §5
+VMALLOC_END = 0xFF800000     # docs/design.md#virtual-memory-map
 VMALLOC_OFFSET = 8 * MiB
 VMALLOC_DEFAULT = 240 * MiB
-MAX_RESERVED_REGIONS = 64    # reserved_mem[] (LINUX-FACTS §4.1)
-INIT_MEMBLOCK_REGIONS = 128  # static memblock arrays (LINUX-FACTS §2.1)
+MAX_RESERVED_REGIONS = 64    # reserved_mem[] (Linux's drivers/of/of_reserved_mem.c)
+INIT_MEMBLOCK_REGIONS = 128  # static memblock arrays (Linux's mm/memblock.c)
 DTB_PA = 0x08000000          # where QEMU puts the DTB without -initrd (DESIGN §4)
 
 TS = r"^\[ *\d+\.\d{6}\] "
@@ -239,7 +239,8 @@ def booted_rsvmap(m):
 
 
 def dynamic_bases(m, nodes, ram, initrd=None):
-    """Where Linux's algorithm puts the dynamic nodes (LINUX-FACTS §2.5, §4.3), computed from
+    """Where Linux's algorithm puts the dynamic nodes (top-down memblock search, alignment and
+    alloc-ranges of __reserved_mem_alloc_size), computed from
     the DTB and the boot's fixed reservations, not read from the kernel: memblock.memory is
     ram with the static no-map nodes NOMAP; memblock.reserved holds /memreserve/,
     swapper_pg_dir, the kernel, the DTB, the initrd and the static nodes; each dynamic node is
@@ -296,7 +297,7 @@ def dynamic_bases(m, nodes, ram, initrd=None):
 
 
 def expected_rmem_lines(nodes, bases):
-    """What fdt_init_reserved_mem prints for each node (LINUX-FACTS §4.4), in its order:
+    """What fdt_init_reserved_mem prints for each node (__reserved_mem_init_node), in its order:
     dynamic nodes first (they sort as base 0), then static ones by base."""
     out = []
     dyn = [n for n in nodes if n["reg"] is None and n["size"]]
@@ -334,7 +335,7 @@ def default_boot_prints_reserved_memory_lines():
     m = boot()
     (root, _), _ = read_dtb(dtb_path(m, "rpi2b-lab.dtb"))
     nodes = reserved_nodes(root)
-    assert len(nodes) >= 6, "the lab DTB exercises every case of the seed"
+    assert len(nodes) >= 6, "the lab DTB exercises every reserved-memory case"
     mb = parse_memblock(m.cmd("memblock"))
     log = m.boot_log
     need(log, "OF: fdt: Machine model: " + root.string("model"), 1)
@@ -346,7 +347,7 @@ def default_boot_prints_reserved_memory_lines():
     # a linux,cma-default node is the default area: dma_contiguous_reserve adds none
     assert any(n["default"] for n in nodes)
     assert not lines(log, r"cma: Reserved .*"), "a second default CMA area was reserved"
-    # totalcma_pages counts every CMA pool (LINUX-FACTS §4.4 step 4)
+    # totalcma_pages counts every CMA pool (Linux's cma_init_reserved_mem)
     cma_bytes = sum(n["reg"][1] if n["reg"] else n["size"][0] for n in nodes if n["cma"])
     assert mb["totalcma_pages"] == cma_bytes // PAGE, (mb["totalcma_pages"], cma_bytes)
     assert m.poweroff() == 0
@@ -376,7 +377,7 @@ def memblock_shows_every_boot_reservation():
     r = region_of(res, "kernel")
     assert r["base"] == ks and r["end"] >= ke, (r, hex(ks), hex(ke))
     assert not overlaps(res, 0x8000, ks), "the _text.._stext gap is not reserved (Linux)"
-    # the DTB: exact bytes (LINUX-FACTS §1.2), its size read from the blob in guest memory
+    # the DTB: exact bytes (Linux's setup_arch), its size read from the blob in guest memory
     size = dtb_totalsize(m)
     r = region_of(res, "DTB")
     assert r["base"] == DTB_PA and covered(res, DTB_PA, DTB_PA + size), (r, size)
@@ -405,7 +406,7 @@ def memblock_shows_every_boot_reservation():
                 end = base + n["size"][0]
             assert covered(res, base, end), (n["name"], hex(base), hex(end))
     assert not [r for r in mem if r["flags"] not in ("NONE", "NOMAP")]
-    # current_limit (LINUX-FACTS §2.7): adjust_lowmem_bounds sets memblock_limit (first bank
+    # current_limit (docs/pipeline.md#lowmem-and-highmem): adjust_lowmem_bounds sets memblock_limit (first bank
     # edge that is not 2 MiB aligned, skipping NOMAP, rounded down); paging_init then raises
     # it to arm_lowmem_limit once lowmem is mapped
     lim = 0
@@ -601,7 +602,7 @@ def cma_24M_replaces_the_default_node():
     need(log, f"Reserved memory: bypass {dflt['name']} node, using cmdline CMA params instead", 1)
     need(log, f"OF: reserved mem: node {dflt['name']} compatible matching fail", 1)
     # dma_contiguous_reserve: top-down in [0, end of DRAM), 4 MiB aligned, after the bypassed
-    # node was freed again (LINUX-FACTS §5.3)
+    # node was freed again (Linux's cma_declare_contiguous_nid)
     area = Node("cma")
     area.props = {"size": "<0x1800000>", "alignment": "<0x400000>"}
     static = [n for n in nodes if not n["default"]]
@@ -619,7 +620,7 @@ def cma_24M_replaces_the_default_node():
 
 
 def lowmem_limit(bdir, vmalloc_size, mem):
-    """LINUX-FACTS §6: vmalloc_limit, then the memblock limit over non-NOMAP banks."""
+    """Linux's adjust_lowmem_bounds: vmalloc_limit, then the memblock limit over non-NOMAP banks."""
     vlimit = VMALLOC_END - vmalloc_size - VMALLOC_OFFSET - page_offset(bdir)
     ends = [min(r["end"], vlimit) for r in mem if r["flags"] != "NOMAP" and r["base"] < vlimit]
     return max(ends)

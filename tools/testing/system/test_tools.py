@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 2: the developer tools themselves: tools/run from a pipe, its options and errors."""
+"""The developer tools themselves: tools/run from a pipe, its options and errors."""
 import os
 import re
 import subprocess

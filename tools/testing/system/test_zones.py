@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Issue 5 (nodes, zones, struct page; zonelists and pagesets): bootmem_init's and
+"""Nodes, zones, struct page; zonelists and pagesets: bootmem_init's and
 build_all_zonelists' boot lines, `zoneinfo`, `page`, `whatis`, in the 2G and the 3G split.
 
 Expected values are computed from what the kernel itself reports elsewhere, never typed in:
 the memory regions from `memblock memory`, the lowmem limit from `memblock` (current_limit),
-the kernel's range from the `kernel` reserved region, and LINUX-FACTS' formulas (8.3-8.6,
-10.4): present = RAM pages (NOMAP included), mem_map pages = ceil(spanned * 32 / 4096) charged
+the kernel's range from the `kernel` reserved region, and Linux's formulas
+(docs/pipeline.md#zones-and-struct-page, docs/pipeline.md#zonelists-and-pagesets): present = RAM pages (NOMAP included), mem_map pages = ceil(spanned * 32 / 4096) charged
 to lowmem zones, Total pages = sum(managed), batch = rounddown_pow2(b + b/2) - 1 with
 b = min(managed >> 10, 256) / 4, high = 4 * batch (watermarks are still 0).
 """
@@ -110,7 +110,7 @@ def check_pagesets(zones):
 def boot_lines_2g_match_memblock_and_zoneinfo():
     m = boot()
     zones, total = check_boot_lines(m, highmem=False)
-    assert total == 243840  # DESIGN / LINUX-FACTS 15: 245760 present - 1920 mem_map pages
+    assert total == 243840  # 245760 present - 1920 mem_map pages (docs/pipeline.md)
     assert zones["Normal"]["start_pfn"] == 0 and zones["HighMem"]["spanned"] == 0
     check_pagesets(zones)
     assert zones["Normal"]["pagesets"][0] == (0, 252, 63)

@@ -5,7 +5,7 @@
  *   PHYS_OFFSET = 0 on the Pi (RAM starts at PA 0), TEXT_OFFSET = 0x8000 (kernel at PA 0x8000)
  *
  * PAGE_OFFSET comes from the build (meson -Dvmsplit=2G|3G via pimm_config.h).
- * Full map: DESIGN.md section 5 and `layout` in the shell.
+ * Full map: docs/design.md#virtual-memory-map and `layout` in the shell.
  */
 #ifndef _ASM_MEMORY_H
 #define _ASM_MEMORY_H
