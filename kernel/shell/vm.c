@@ -12,6 +12,7 @@
 #include <asm/cp15.h>
 #include <asm/fixmap.h>
 #include <asm/highmem.h>
+#include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/mach/map.h>
 #include <asm/pgtable.h>
@@ -30,10 +31,11 @@ static u32 mmu_translate(u32 va, bool write)
 	u32 par;
 
 	if (write)
-		__asm__ __volatile__("mcr p15, 0, %0, c7, c8, 1" ::"r"(va) : "memory");
+		write_ats1cpw(va);
 	else
-		__asm__ __volatile__("mcr p15, 0, %0, c7, c8, 0" ::"r"(va) : "memory");
-	__asm__ __volatile__("isb\n\tmrc p15, 0, %0, c7, c4, 0" : "=r"(par));
+		write_ats1cpr(va);
+	isb();
+	par = read_par();
 	arch_local_irq_restore(flags);
 	return par;
 }

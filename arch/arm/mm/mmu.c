@@ -283,6 +283,7 @@ early_param("mem", early_mem);
 #include <asm/cp15.h>
 #include <asm/fixmap.h>
 #include <asm/highmem.h>
+#include <asm/mach/arch.h>
 #include <asm/mach/map.h>
 #include <asm/pgalloc.h>
 #include <asm/pgtable.h>
@@ -439,9 +440,6 @@ static void __init map_vectors(void *vectors)
 	create_mapping(&map);
 }
 
-/* machine_desc->map_io of the Pi 2 (arch/arm/mach-bcm2836/io.c). */
-void bcm2836_map_io(void);
-
 /*
  * Vectors, DTB and device mappings. The static IO map the console prints through is cleared
  * with the rest of vmalloc space and re-created by map_io: nothing may print in between.
@@ -461,7 +459,7 @@ static void __init devicemaps_init(void)
 		create_mapping(&map);
 	}
 	map_vectors(vectors);
-	bcm2836_map_io();
+	machine_desc->map_io(); /* the board's static I/O map (asm/mach/arch.h) */
 	local_flush_tlb_all();
 	/* exceptions now enter through the 0xffff0000 copy (VBAR is ignored while V is set) */
 	set_cr(get_cr() | CR_V);

@@ -5,7 +5,7 @@
  *   PHYS_OFFSET = 0 on the Pi (RAM starts at PA 0), TEXT_OFFSET = 0x8000 (kernel at PA 0x8000)
  *
  * PAGE_OFFSET comes from the build (meson -Dvmsplit=2G|3G via pimm_config.h).
- * Full map: DESIGN.md section 5 and `layout` in the shell.
+ * Full map: docs/design.md and `layout` in the shell.
  */
 #ifndef _ASM_MEMORY_H
 #define _ASM_MEMORY_H
@@ -24,9 +24,11 @@
 #define VMALLOC_END FDT_FIXED_BASE
 #define MAX_FDT_SIZE 0x00100000
 
-/* Early console: head.S maps the UART's 1 MiB section at its place in the static I/O map. */
-#define EARLY_UART_PHYS 0x3f201000
-#define EARLY_UART_VIRT 0xfe201000 /* = IO_ADDRESS(EARLY_UART_PHYS), asm/io.h */
+/*
+ * Early console: head.S maps the UART's 1 MiB section at its place in the static I/O map.
+ * Both addresses are the board's (EARLY_UART_PHYS, EARLY_UART_VIRT in mach/platform.h).
+ */
+#include <mach/platform.h>
 
 #ifndef __ASSEMBLER__
 #include <linux/types.h>

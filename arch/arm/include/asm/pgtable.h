@@ -42,6 +42,8 @@ extern void *high_memory;
 #define VECTORS_BASE 0xffff0000UL
 #define FIRST_USER_ADDRESS PAGE_SIZE
 
+/* The L1 table head.S builds at PA 0x4000, as 4096 hardware entries (vmlinux.lds.in). */
+extern u32 swapper_pg_dir[4096];
 /* The kernel's L1 table (Linux: init_mm.pgd = swapper_pg_dir); host tests point it at
  * simulated RAM. */
 extern pgd_t *init_mm_pgd;
