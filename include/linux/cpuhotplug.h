@@ -1,7 +1,7 @@
 /*
  * linux/cpuhotplug.h - per-CPU start-up callbacks (Linux's include/linux/cpuhotplug.h, the
  * "starting" states only): code that must run on every CPU as it comes up (enable its IPIs,
- * start its tick) registers once; pimm's kernel/cpu.c runs it at once on the calling CPU and
+ * start its tick) registers once; pimm's kernel/cpuhotplug.c runs it at once on the calling CPU and
  * later on each secondary CPU from secondary_start_kernel (arch/arm/kernel/smp.c), in state
  * order, with that CPU's interrupts still off.
  */

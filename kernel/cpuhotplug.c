@@ -1,5 +1,5 @@
 /*
- * cpu.c - per-CPU start-up callbacks (linux/cpuhotplug.h; the "starting" half of Linux's
+ * cpuhotplug.c - per-CPU start-up callbacks (linux/cpuhotplug.h; the "starting" half of Linux's
  * kernel/cpu.c, without hot-unplug).
  *
  * Where it sits: the board's init_irq and init_time register callbacks (open this CPU's IPIs,
