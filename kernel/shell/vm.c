@@ -1,7 +1,7 @@
 /*
  * vm.c - the kernel's page tables from the shell: `walk VA` (one address, every level decoded,
  * checked against the MMU itself), `ptdump` (Linux's kernel_page_tables), `layout` (the
- * virtual memory map) and `vmmap` (the seed's paging-init figure drawn from the live tables).
+ * virtual memory map) and `vmmap` (a figure of paging_init's result drawn from the live tables).
  *
  * Where it sits: after paging_init (arch/arm/mm/mmu.c) built swapper_pg_dir. The walker and
  * the dump are arch/arm/mm/walk.c and dump.c (host-tested); this file only asks the hardware
@@ -265,7 +265,7 @@ struct vm_run {
 	bool pages;
 };
 
-/* What a mapping at va is, in the seed figure's words. */
+/* What a mapping at va is, in the `vmmap` figure's words. */
 static const char *vm_label(unsigned long va, const struct pt_walk *w)
 {
 	extern char _etext[], _end[];

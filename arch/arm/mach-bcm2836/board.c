@@ -13,6 +13,7 @@
 #include <linux/reboot.h>
 #include <asm/mach/arch.h>
 #include <asm/smp.h>
+#include <mach/platform.h>
 
 #include "bcm2836.h"
 
@@ -27,6 +28,15 @@ static void __init bcm2836_init_machine(void)
 {
 	pl011_console_init();
 }
+
+/* The physical address space around RAM (mach/platform.h), for `whatis`. */
+static const struct resource bcm2836_iomem[] = {
+	{VC_MEM_PHYS, IO_PERIPH_PHYS - 1, "VideoCore memory"},
+	{IO_PERIPH_PHYS, IO_PERIPH_PHYS + IO_PERIPH_SIZE - 1,
+	 "BCM2836 peripherals: fixmap/ioremap"},
+	{IO_LOCAL_PHYS, LOCAL_PERIPH_END - 1, "ARM local peripherals"},
+	{0, 0, NULL},
+};
 
 static const char *const bcm2836_compat[] = {
 	"brcm,bcm2836",
@@ -43,4 +53,5 @@ DT_MACHINE_START(BCM2836, "BCM2836")
 	.init_machine = bcm2836_init_machine,
 	.handle_irq = bcm2836_handle_irq,
 	.restart = bcm2836_restart,
+	.iomem = bcm2836_iomem,
 MACHINE_END

@@ -4,7 +4,7 @@
  *
  * Where it sits: head.S builds swapper_pg_dir (1 MiB sections only); setup_arch ->
  * paging_init (arch/arm/mm/mmu.c) rebuilds it with create_mapping; `walk`, `ptdump` and the
- * fault reports read it back through these helpers. Layout (DESIGN.md section 5):
+ * fault reports read it back through these helpers. Layout (docs/design.md):
  *
  *   TASK_SIZE = MODULES_VADDR = PAGE_OFFSET - 16 MiB    user space ends, modules start
  *   PKMAP_BASE = PAGE_OFFSET - 2 MiB                    persistent kmaps (asm/highmem.h)
@@ -87,7 +87,7 @@ static inline pte_t *pte_offset_kernel(pmd_t *pmd, unsigned long addr)
 #define pte_pfn(pte) ((unsigned long)(pte_val(pte) >> PAGE_SHIFT))
 #define pte_none(pte) (!pte_val(pte))
 
-/* Page protections used by the kernel (values of LINUX-FACTS 7.4). */
+/* Page protections used by the kernel (the values of Linux's arch/arm/include/asm/pgtable.h). */
 #define _L_PTE_DEFAULT (L_PTE_PRESENT | L_PTE_YOUNG)
 #define PAGE_KERNEL_BASE (_L_PTE_DEFAULT | L_PTE_DIRTY | L_PTE_MT_WRITEALLOC | L_PTE_SHARED)
 #define PAGE_KERNEL (PAGE_KERNEL_BASE | L_PTE_XN)

@@ -24,6 +24,7 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <linux/ioport.h>
 #include <linux/reboot.h>
 
 struct pt_regs;
@@ -40,6 +41,8 @@ struct machine_desc {
 	void (*init_machine)(void);		/* customize_machine: the board's devices */
 	void (*handle_irq)(struct pt_regs *);	/* one IRQ exception (Linux: set_handle_irq) */
 	void (*restart)(enum reboot_mode, const char *);
+	/* pimm's addition: what lies outside RAM, ending with a NULL name (Linux: /proc/iomem) */
+	const struct resource *iomem;
 };
 
 /* The machine setup_machine_fdt chose (never NULL after it returns). */
