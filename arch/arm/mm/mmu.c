@@ -305,7 +305,7 @@ pte_t *pkmap_page_table;
 pmd_t *top_pmd;
 void *empty_zero_page;
 void *vectors_page;
-u64 paging_init_ns; /* CNTVCT ticks spent in paging_init, for tools/bench */
+u64 paging_init_ticks; /* CNTVCT ticks spent in paging_init, for tools/bench */
 
 static pte_t bm_pte[PTRS_PER_PTE + PTE_HWTABLE_PTRS]
 	__aligned(PTE_HWTABLE_OFF + PTE_HWTABLE_SIZE);
@@ -494,7 +494,7 @@ void __init paging_init(void)
 	kmap_init();
 	top_pmd = pmd_off_k(VECTORS_BASE);
 	empty_zero_page = early_alloc(PAGE_SIZE);
-	paging_init_ns = read_cntvct() - t0;
+	paging_init_ticks = read_cntvct() - t0;
 	bootmem_init();
 }
 

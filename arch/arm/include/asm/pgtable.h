@@ -102,7 +102,7 @@ void print_vm_layout(void);
 int vm_layout_format(char *buf, size_t size);
 extern pmd_t *top_pmd;
 extern void *vectors_page;
-extern u64 paging_init_ns;
+extern u64 paging_init_ticks;
 
 BUILD_BUG_ON(PTRS_PER_PGD * 2 * 4 != 16384);          /* 2048 pairs = the 16 KiB L1 table */
 BUILD_BUG_ON(PGDIR_SIZE != 2 * SECTION_SIZE);         /* a pgd entry is two sections */
