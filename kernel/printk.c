@@ -19,6 +19,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/kmsg_dump.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
 #include <linux/console.h>
@@ -285,10 +286,7 @@ int _printk(const char *fmt, ...)
 	return n;
 }
 
-/*
- * Copy the log into out(), oldest first, one line at a time without the level byte.
- * Used by `dmesg`. Lines whose level is above max_level are skipped.
- */
+/* Copy the log into out(), oldest first, a line at a time (linux/kmsg_dump.h). */
 void log_buf_for_each_line(void (*out)(const char *line, size_t len), int max_level)
 {
 	char line[1100];

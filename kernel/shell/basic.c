@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include <linux/kernel.h>
+#include <linux/kmsg_dump.h>
 #include <linux/printk.h>
 #include <linux/reboot.h>
 #include <linux/sched_clock.h>
@@ -13,7 +14,6 @@
 
 extern const char linux_banner[];
 const char *get_saved_command_line(void);
-void log_buf_for_each_line(void (*out)(const char *line, size_t len), int max_level);
 
 /* The command table sorted by name (the linker keeps them in file order). */
 static int sorted_cmds(const struct shell_cmd **out, int max)

@@ -17,6 +17,7 @@
 #include <asm/mach/map.h>
 #include <asm/pgtable.h>
 #include <asm/ptdump.h>
+#include <asm/sections.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
 #include <pimm/shell.h>
@@ -268,8 +269,6 @@ struct vm_run {
 /* What a mapping at va is, in the `vmmap` figure's words. */
 static const char *vm_label(unsigned long va, const struct pt_walk *w)
 {
-	extern char _etext[], _end[];
-
 	if (va >= VECTORS_BASE)
 		return va < VECTORS_BASE + PAGE_SIZE ? "vectors" : "stubs";
 	if (va >= FIXADDR_START && va < FIXADDR_END)
