@@ -11,6 +11,7 @@
  *       dt_check_header + dt_check_full     the whole blob, inside the mapped window
  *       early_init_dt_verify                initial_boot_params
  *       of_flat_dt_match_machine            the machine_desc for the root "compatible"
+ *                                           (kernel/of/fdt_match.c, arch_get_next_mach)
  *       "OF: fdt: Machine model: ..."
  *       early_init_dt_scan_nodes            root cells, /chosen, /memory -> memblock_add
  *       memblock_reserve(dt_phys, totalsize)
@@ -24,7 +25,7 @@
  *
  * The machine: every DT_MACHINE_START record (asm/mach/arch.h) lists the root compatible
  * strings it drives; the record matching the earliest string of the DTB's root "compatible"
- * wins (Linux's of_flat_dt_match_machine, drivers/of/fdt.c). A multiplatform Linux falls back,
+ * wins (of_flat_dt_match_machine, kernel/of/fdt_match.c). A multiplatform Linux falls back,
  * silently, to its generic DT machine when no board matches; pimm has one machine and falls
  * back to it (the first record) with a one-line warning naming the compatible list.
  *
@@ -33,7 +34,6 @@
  */
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
 #include <linux/bug.h>
 #include <linux/init.h>
@@ -86,48 +86,17 @@ static u32 root_cells(const void *fdt, const char *name)
 	return p && len == 4 ? dt_be32(p) : p ? 0xffffffff : 1;
 }
 
-/*
- * How well the root node matches @compat: 1 for the first string of its "compatible", 2 for
- * the second..., 0 for none (Linux's of_fdt_is_compatible: case-insensitive, whole string).
- */
-static unsigned int root_compat_score(const char *compat)
+/* Hand out the DT_MACHINE_START records one by one (Linux's arch_get_next_mach). */
+static const void *__init arch_get_next_mach(const char *const **match)
 {
-	int len;
-	const char *cp = dt_getprop(initial_boot_params, 0, "compatible", &len);
-	unsigned int score = 0;
+	static const struct machine_desc *mdesc = __arch_info_begin;
+	const struct machine_desc *m = mdesc;
 
-	while (cp && len > 0) {
-		size_t l = strnlen(cp, len);
-
-		score++;
-		if (!strcasecmp(cp, compat))
-			return score;
-		len -= l + 1;
-		cp += l + 1;
-	}
-	return 0;
-}
-
-/*
- * The machine_desc whose dt_compat matches the earliest root compatible string (a tie goes to
- * the first record), or NULL if none matches (Linux's of_flat_dt_match_machine).
- */
-static const struct machine_desc *__init of_flat_dt_match_machine(void)
-{
-	const struct machine_desc *m, *best = NULL;
-	unsigned int best_score = ~0u;
-
-	for (m = __arch_info_begin; m < __arch_info_end; m++) {
-		for (const char *const *c = m->dt_compat; c && *c; c++) {
-			unsigned int score = root_compat_score(*c);
-
-			if (score && score < best_score) {
-				best = m;
-				best_score = score;
-			}
-		}
-	}
-	return best;
+	if (m >= __arch_info_end)
+		return NULL;
+	mdesc++;
+	*match = m->dt_compat;
+	return m;
 }
 
 /* The root "compatible" as ["a", "b"] for the no-match warning (buf always terminated). */
@@ -163,7 +132,9 @@ void __init setup_machine_fdt(void *dt_virt, phys_addr_t dt_phys)
 		panic("setup_machine_fdt: invalid device tree at %pa: %s", &dt_phys,
 		      problem ? problem : "header rejected");
 
-	machine_desc = of_flat_dt_match_machine();
+	if (__arch_info_end - __arch_info_begin <= 0)
+		panic("setup_machine_fdt: no machine compiled in (DT_MACHINE_START)");
+	machine_desc = of_flat_dt_match_machine(NULL, arch_get_next_mach);
 	if (!machine_desc) {
 		static char list[128];
 
