@@ -4,11 +4,20 @@
  * stack, IRQs off.
  *
  *   start_kernel
- *     smp_setup_processor_id   "Booting pimm on physical CPU 0x0"
- *     setup_arch               DTB, early params, memblock (arch/arm/kernel/setup.c)
+ *     smp_setup_processor_id   "Booting pimm on physical CPU 0xf00"
+ *     setup_arch               early console, DTB and machine, early params, memblock,
+ *                              paging_init (arch/arm/kernel/setup.c)
+ *     setup_per_cpu_areas      the first per-CPU chunk (kernel/mm/percpu.c)
+ *     smp_prepare_boot_cpu     CPU 0's per-CPU offset in TPIDRPRW
+ *     build_all_zonelists      "Built 1 zonelists ... Total pages" (kernel/mm/page_alloc.c)
  *     "Kernel command line"    then parse_args (__setup handlers)
- *     init_IRQ, time_init      interrupt controllers, the generic timer clock source
+ *     init_IRQ, time_init      the board's interrupt controllers, clock source and tick
+ *                              (machine_desc->init_irq, init_time)
+ *     setup_per_cpu_pageset    the per-CPU page sets of every zone
  *     local_irq_enable
+ *   kernel_init's part that pimm has:
+ *     smp_prepare_cpus, smp_init   CPUs 1-3 (arch/arm/kernel/smp.c)
+ *     customize_machine        the board's devices: the real console replaces the early one
  *     mark_readonly            kernel text RO, the rest NX, "Checked W+X mappings: passed"
  *     shell_main               the console shell (kernel/shell/), never returns
  */
@@ -16,9 +25,12 @@
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/sched_clock.h>
 #include <asm/cp15.h>
+#include <asm/hardirq.h>
 #include <asm/irqflags.h>
-#include <asm/mach.h>
+#include <asm/ptdump.h>
+#include <asm/setup.h>
 #include <asm/smp.h>
 #include <linux/percpu.h>
 #include <linux/mm.h>
@@ -30,21 +42,13 @@ static char static_command_line[COMMAND_LINE_SIZE];
 const char linux_banner[] = "pimm version " PIMM_VERSION " (" CONFIG_VMSPLIT " split) (gcc "
 			    __VERSION__ ") #1 SMP " __DATE__ " " __TIME__ "\n";
 
-void setup_arch(char **cmdline_p);
 void parse_args(char *cmdline);
-void init_IRQ(void);
 void __noreturn shell_main(void);
-void mark_readonly(void);
 
 static void __init smp_setup_processor_id(void)
 {
 	write_tpidrprw(0);
-	pr_info("Booting pimm on physical CPU 0x%x\n", read_mpidr() & 0xffffff);
-}
-
-static void __init time_init(void)
-{
-	arch_timer_init();
+	pr_info("Booting pimm on physical CPU 0x%x\n", read_mpidr() & MPIDR_HWID_BITMASK);
 }
 
 const char *get_saved_command_line(void)
@@ -69,13 +73,13 @@ void __noreturn start_kernel(void)
 	parse_args(static_command_line);
 
 	init_IRQ();
-	time_init();
+	time_init(); /* also starts CPU 0's tick */
 	setup_per_cpu_pageset();
 	local_irq_enable();
-	/* kernel_init's part that pimm has: bring up the other CPUs */
+	/* kernel_init's part that pimm has: bring up the other CPUs, then the board's devices */
 	smp_prepare_cpus();
-	arch_timer_starting_cpu();
 	smp_init();
+	customize_machine();
 	mark_readonly(); /* Linux: kernel_init, once init code is done (arch/arm/mm/rodata.c) */
 	shell_main();
 }

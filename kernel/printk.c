@@ -8,14 +8,23 @@
  *
  * A message without a trailing newline stays open: a following KERN_CONT message continues it;
  * any other message closes it first (Linux 6.1's rule).
+ *
+ * Consoles (linux/console.h): printk writes each line to every enabled console. Until the
+ * first one registers (the board's early console, in setup_arch) lines only go to the buffer;
+ * that console gets them replayed. The real console that replaces it later gets no replay,
+ * and the boot console is dropped, so each line reaches the terminal exactly once (Linux's
+ * register_console, kernel/printk/printk.c).
  */
+#include <errno.h>
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/kmsg_dump.h>
 #include <linux/printk.h>
 #include <linux/spinlock.h>
+#include <linux/console.h>
+#include <linux/sched_clock.h>
 #include <asm/irqflags.h>
-#include <asm/mach.h>
 #include <pimm/parse.h>
 #include <pimm/vsprintf.h>
 
@@ -45,13 +54,163 @@ static void log_putc(char c)
 	}
 }
 
+struct console *console_drivers; /* registered consoles, the preferred (CON_CONSDEV) first */
+
+/* Whether a line of @level is shown on the consoles (Linux's suppress_message_printing). */
+static bool console_shows(int level)
+{
+	return ignore_loglevel || level < console_loglevel;
+}
+
+/* Write to every enabled console (logbuf_lock held). */
+static void call_console_drivers(const char *s, size_t n)
+{
+	struct console *con;
+
+	for_each_console(con)
+		if (con->flags & CON_ENABLED)
+			con->write(con, s, n);
+}
+
 static void emit(const char *s, size_t n, int level, bool to_log)
 {
 	if (to_log)
 		for (size_t i = 0; i < n; i++)
 			log_putc(s[i]);
-	if (ignore_loglevel || level < console_loglevel)
-		pl011_write(s, n);
+	if (console_shows(level))
+		call_console_drivers(s, n);
+}
+
+/* Write the log buffer's shown lines to @con alone, without the level bytes (lock held). */
+static void console_replay(struct console *con)
+{
+	unsigned long i = log_tail;
+
+	while (i < log_head) {
+		int level = log_buf[i % LOG_BUF_LEN] - '0';
+
+		for (i++; i < log_head; i++) {
+			char c = log_buf[i % LOG_BUF_LEN];
+
+			if (console_shows(level))
+				con->write(con, &c, 1);
+			if (c == '\n') {
+				i++;
+				break;
+			}
+		}
+	}
+}
+
+/* Unlink @con from console_drivers (lock held); false if it was not there. */
+static bool console_unlink(struct console *con)
+{
+	struct console **pp;
+
+	for (pp = &console_drivers; *pp; pp = &(*pp)->next)
+		if (*pp == con) {
+			*pp = con->next;
+			con->next = NULL;
+			con->flags &= ~CON_ENABLED;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Linux's register_console, for pimm's two consoles: a boot console arriving after a real one
+ * is refused; the first console, or a real one replacing boot consoles, becomes the preferred
+ * console; a real console replacing boot consoles gets no replay and unregisters them.
+ */
+void register_console(struct console *con)
+{
+	struct console *c;
+	unsigned long flags;
+	bool bootcon = false, realcon = false;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	for_each_console(c) {
+		if (c == con)
+			goto out; /* already registered */
+		if (c->flags & CON_BOOT)
+			bootcon = true;
+		else
+			realcon = true;
+	}
+	if ((con->flags & CON_BOOT) && realcon)
+		goto out;
+	con->flags |= CON_ENABLED;
+	con->flags &= ~CON_CONSDEV;
+	if (!console_drivers || (bootcon && !(con->flags & CON_BOOT))) {
+		con->flags |= CON_CONSDEV;
+		for_each_console(c)
+			c->flags &= ~CON_CONSDEV;
+		con->next = console_drivers;
+		console_drivers = con;
+	} else {
+		con->next = console_drivers->next;
+		console_drivers->next = con;
+	}
+	if (bootcon && !(con->flags & CON_BOOT))
+		con->flags &= ~CON_PRINTBUFFER; /* the boot console showed the log already */
+	if (con->flags & CON_PRINTBUFFER)
+		console_replay(con);
+	if (bootcon && !(con->flags & CON_BOOT)) {
+		struct console *next;
+
+		for (c = console_drivers; c; c = next) {
+			next = c->next;
+			if (c->flags & CON_BOOT)
+				console_unlink(c);
+		}
+	}
+out:
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+}
+
+int unregister_console(struct console *con)
+{
+	unsigned long flags;
+	bool found;
+
+	spin_lock_irqsave(&logbuf_lock, flags);
+	found = console_unlink(con);
+	if (found && (con->flags & CON_CONSDEV) && console_drivers) {
+		con->flags &= ~CON_CONSDEV;
+		console_drivers->flags |= CON_CONSDEV;
+	}
+	spin_unlock_irqrestore(&logbuf_lock, flags);
+	return found ? 0 : -ENODEV;
+}
+
+/* The preferred console, or NULL before the first registers. */
+static struct console *console_preferred(void)
+{
+	struct console *con = console_drivers;
+
+	return con && (con->flags & CON_CONSDEV) ? con : NULL;
+}
+
+void console_write(const char *s, size_t n)
+{
+	struct console *con = console_preferred();
+
+	if (con)
+		con->write(con, s, n);
+}
+
+int console_getc(void)
+{
+	struct console *con = console_preferred();
+
+	return con && con->getc ? con->getc(con) : -1;
+}
+
+unsigned int console_pending(void)
+{
+	struct console *con = console_preferred();
+
+	return con && con->pending ? con->pending(con) : 0;
 }
 
 /* Strip a KERN_* prefix: returns the level (or -1 for KERN_CONT, -2 for none). */
@@ -127,10 +286,7 @@ int _printk(const char *fmt, ...)
 	return n;
 }
 
-/*
- * Copy the log into out(), oldest first, one line at a time without the level byte.
- * Used by `dmesg`. Lines whose level is above max_level are skipped.
- */
+/* Copy the log into out(), oldest first, a line at a time (linux/kmsg_dump.h). */
 void log_buf_for_each_line(void (*out)(const char *line, size_t len), int max_level)
 {
 	char line[1100];

@@ -1,12 +1,14 @@
 /*
  * syscalls.c - the little glue newlib needs from an operating system. pimm uses newlib only for
  * string and number functions and setjmp/longjmp; output goes through printk, so most of these
- * only report that the facility does not exist.
+ * only report that the facility does not exist. Writes to stdout/stderr go to the console
+ * (linux/console.h).
  */
 #include <errno.h>
 #include <sys/stat.h>
+#include <linux/console.h>
 #include <linux/kernel.h>
-#include <asm/mach.h>
+#include <linux/reboot.h>
 
 #undef errno
 extern int errno;
@@ -17,7 +19,7 @@ int _write(int fd, const char *buf, int len)
 		errno = EBADF;
 		return -1;
 	}
-	pl011_write(buf, len);
+	console_write(buf, len);
 	return len;
 }
 

@@ -53,6 +53,12 @@ int __reserved_mem_reserve_reg(int node, const char *uname);
 int __fdt_scan_reserved_mem(int node, const char *uname);
 /* The /model, else the first /compatible string, else "<unknown>". */
 const char *of_flat_dt_get_machine_name(void);
+/*
+ * The record whose compatible list best matches the root's (get_next_compat hands out each
+ * record and sets its NULL-terminated list), else default_match (kernel/of/fdt_match.c).
+ */
+const void *of_flat_dt_match_machine(const void *default_match,
+				     const void *(*get_next_compat)(const char *const **));
 /* Address and size cells of the root as read (for reg decoding by the shell and the scan). */
 u64 dt_mem_next_cell(int s, const u32 **cellp);
 

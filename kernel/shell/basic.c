@@ -4,14 +4,16 @@
  */
 #include <string.h>
 #include <linux/kernel.h>
+#include <linux/kmsg_dump.h>
 #include <linux/printk.h>
-#include <asm/mach.h>
+#include <linux/reboot.h>
+#include <linux/sched_clock.h>
 #include <asm/smp.h>
+#include <asm/system_misc.h>
 #include <pimm/shell.h>
 
 extern const char linux_banner[];
 const char *get_saved_command_line(void);
-void log_buf_for_each_line(void (*out)(const char *line, size_t len), int max_level);
 
 /* The command table sorted by name (the linker keeps them in file order). */
 static int sorted_cmds(const struct shell_cmd **out, int max)
@@ -96,8 +98,8 @@ static int cmd_uptime(int argc, char **argv)
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
-	shprintf("up %lu.%06lu s (counter %llu at %u Hz)\n", (unsigned long)(ns / 1000000000),
-		 (unsigned long)(ns % 1000000000 / 1000), arch_counter_get(), arch_timer_rate());
+	shprintf("up %lu.%06lu s (counter %llu at %lu Hz)\n", (unsigned long)(ns / 1000000000),
+		 (unsigned long)(ns % 1000000000 / 1000), sched_clock_cycles(), sched_clock_rate());
 	return 0;
 }
 SHELL_CMD("uptime", cmd_uptime, "uptime", "time since the CPU started, from the generic timer");

@@ -5,7 +5,9 @@
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/percpu.h>
-#include <asm/mach.h>
+#include <linux/jiffies.h>
+#include <asm/hardirq.h>
+#include <asm/irqflags.h>
 #include <asm/ptrace.h>
 #include <asm/smp.h>
 #include <pimm/shell.h>
@@ -23,7 +25,7 @@ static void cpu_report(void *arg)
 	u32 cpsr;
 
 	(void)arg;
-	__asm__ __volatile__("mrs %0, cpsr" : "=r"(cpsr));
+	cpsr = arch_local_save_flags();
 	shprintf("%3u  %08x  %-5s %-5s  0x%08lx  %8lu %8lu %8lu  %08x\n", cpu, read_mpidr(),
 		 mode_name(cpu_info[cpu].entry_mode), mode_name(cpsr & MODE_MASK),
 		 __my_cpu_offset(), this_cpu_read(irq_count), this_cpu_read(tick_count),

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 #include <linux/kernel.h>
+#include <asm/traps.h>
 #include <pimm/shell.h>
 
 static int cmd_crash(int argc, char **argv)
@@ -23,7 +24,7 @@ static int cmd_crash(int argc, char **argv)
 	} else if (!strcmp(argv[1], "exec") && argc == 3) {
 		((void (*)(void))addr)();
 	} else if (!strcmp(argv[1], "undef") && argc == 2) {
-		__asm__ __volatile__("udf #0");
+		arch_undefined_instruction();
 	} else if (argc == 2 && (!strcmp(argv[1], "read") || !strcmp(argv[1], "write") ||
 				 !strcmp(argv[1], "exec"))) {
 		return shell_error(argv[0], "'%s' needs an ADDR", argv[1]);

@@ -25,9 +25,11 @@
 #include <linux/percpu.h>
 #include <asm/fixmap.h>
 #include <asm/highmem.h>
+#include <asm/mach/arch.h>
 #include <asm/pgtable.h>
 #include <asm/ptdump.h>
 #include <asm/setup.h>
+#include <pimm/vsprintf.h>
 #include <asm/smp.h>
 #include <pimm/shell.h>
 
@@ -214,15 +216,17 @@ static const char *va_area(unsigned long va)
 	return "user space";
 }
 
-/* What a physical address outside memblock.memory is on the Pi 2. */
+/* What a physical address outside memblock.memory is, by the board's iomem ranges. */
 static const char *pa_area(phys_addr_t pa)
 {
-	if (pa >= 0x3c000000 && pa < 0x3f000000)
-		return "not RAM (VideoCore memory)";
-	if (pa >= 0x3f000000 && pa < 0x40000000)
-		return "not RAM (BCM2836 peripherals: fixmap/ioremap)";
-	if (pa >= 0x40000000 && pa < 0x40040000)
-		return "not RAM (ARM local peripherals)";
+	static char buf[96];
+	const struct resource *r;
+
+	for (r = machine_desc->iomem; r && r->name; r++)
+		if (pa >= r->start && pa <= r->end) {
+			ksnprintf(buf, sizeof(buf), "not RAM (%s)", r->name);
+			return buf;
+		}
 	return "not RAM";
 }
 

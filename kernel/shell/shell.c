@@ -3,7 +3,7 @@
  *
  *   shell_main: loop { prompt "pimm> "; read_line; split; dispatch }
  *
- * read_line is a small line editor over the UART: printable characters echo; Backspace/DEL
+ * read_line is a small line editor over the console (linux/console.h): printable characters echo; Backspace/DEL
  * erases; Ctrl-U clears the line; Ctrl-C abandons it; Up/Down walk the history; Tab completes
  * a command name (or lists the candidates). CR, LF and CR LF all end a line.
  *
@@ -15,9 +15,9 @@
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/printk.h>
+#include <linux/console.h>
 #include <asm/io.h>
 #include <asm/irqflags.h>
-#include <asm/mach.h>
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <pimm/cmdline.h>
@@ -31,10 +31,10 @@
 static char history[HISTORY][SHELL_LINE_MAX];
 static unsigned int history_len; /* lines ever stored; index i lives at i % HISTORY */
 
-/* Write raw bytes of shell output (the console; `on CPU` redirects it in later stages). */
+/* Write raw bytes of shell output to the console (every CPU's output, `on CPU` included). */
 static void shell_write(const char *s, size_t n)
 {
-	pl011_write(s, n);
+	console_write(s, n);
 }
 
 int shprintf(const char *fmt, ...)
@@ -92,17 +92,17 @@ int shell_parse_u32(const char *cmd, const char *what, const char *arg, u32 *out
 	return 0;
 }
 
-/* Block until a byte arrives: sleep in wfi between UART interrupts. */
+/* Block until a byte arrives: sleep in wfi between the console's receive interrupts. */
 static int shell_getc(void)
 {
 	int c;
 
 	for (;;) {
-		c = pl011_getc();
+		c = console_getc();
 		if (c >= 0)
 			return c;
 		local_irq_disable();
-		if (pl011_getc_pending() == 0)
+		if (console_pending() == 0)
 			wfi();
 		local_irq_enable();
 	}

@@ -1,7 +1,7 @@
 /*
  * vm.c - the kernel's page tables from the shell: `walk VA` (one address, every level decoded,
  * checked against the MMU itself), `ptdump` (Linux's kernel_page_tables), `layout` (the
- * virtual memory map) and `vmmap` (the seed's paging-init figure drawn from the live tables).
+ * virtual memory map) and `vmmap` (a figure of paging_init's result drawn from the live tables).
  *
  * Where it sits: after paging_init (arch/arm/mm/mmu.c) built swapper_pg_dir. The walker and
  * the dump are arch/arm/mm/walk.c and dump.c (host-tested); this file only asks the hardware
@@ -12,10 +12,12 @@
 #include <asm/cp15.h>
 #include <asm/fixmap.h>
 #include <asm/highmem.h>
+#include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/mach/map.h>
 #include <asm/pgtable.h>
 #include <asm/ptdump.h>
+#include <asm/sections.h>
 #include <asm/setup.h>
 #include <asm/traps.h>
 #include <pimm/shell.h>
@@ -30,10 +32,11 @@ static u32 mmu_translate(u32 va, bool write)
 	u32 par;
 
 	if (write)
-		__asm__ __volatile__("mcr p15, 0, %0, c7, c8, 1" ::"r"(va) : "memory");
+		write_ats1cpw(va);
 	else
-		__asm__ __volatile__("mcr p15, 0, %0, c7, c8, 0" ::"r"(va) : "memory");
-	__asm__ __volatile__("isb\n\tmrc p15, 0, %0, c7, c4, 0" : "=r"(par));
+		write_ats1cpr(va);
+	isb();
+	par = read_par();
 	arch_local_irq_restore(flags);
 	return par;
 }
@@ -263,11 +266,9 @@ struct vm_run {
 	bool pages;
 };
 
-/* What a mapping at va is, in the seed figure's words. */
+/* What a mapping at va is, in the `vmmap` figure's words. */
 static const char *vm_label(unsigned long va, const struct pt_walk *w)
 {
-	extern char _etext[], _end[];
-
 	if (va >= VECTORS_BASE)
 		return va < VECTORS_BASE + PAGE_SIZE ? "vectors" : "stubs";
 	if (va >= FIXADDR_START && va < FIXADDR_END)

@@ -10,7 +10,9 @@
  *     setup_machine_fdt(FDT_FIXED_BASE + (__atags_pointer % SZ_1M), __atags_pointer)   <- here
  *       dt_check_header + dt_check_full     the whole blob, inside the mapped window
  *       early_init_dt_verify                initial_boot_params
- *       "OF: fdt: Machine model: ..."       (Linux: of_flat_dt_match_machine)
+ *       of_flat_dt_match_machine            the machine_desc for the root "compatible"
+ *                                           (kernel/of/fdt_match.c, arch_get_next_mach)
+ *       "OF: fdt: Machine model: ..."
  *       early_init_dt_scan_nodes            root cells, /chosen, /memory -> memblock_add
  *       memblock_reserve(dt_phys, totalsize)
  *     parse_early_param, adjust_lowmem_bounds, arm_memblock_init, ...
@@ -21,10 +23,17 @@
  * so the reservation is the last step of this function: same place in the sequence, same
  * range, done before memblock=debug is parsed (as in Linux, it is never traced).
  *
+ * The machine: every DT_MACHINE_START record (asm/mach/arch.h) lists the root compatible
+ * strings it drives; the record matching the earliest string of the DTB's root "compatible"
+ * wins (of_flat_dt_match_machine, kernel/of/fdt_match.c). A multiplatform Linux falls back,
+ * silently, to its generic DT machine when no board matches; pimm has one machine and falls
+ * back to it (the first record) with a one-line warning naming the compatible list.
+ *
  * A blob the kernel cannot use stops the boot with a panic naming the problem: without a
  * device tree there is no RAM to manage.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <linux/bug.h>
 #include <linux/init.h>
@@ -32,6 +41,7 @@
 #include <linux/memblock.h>
 #include <linux/of_fdt.h>
 #include <linux/printk.h>
+#include <asm/mach/arch.h>
 #include <asm/memory.h>
 #include <asm/setup.h>
 #include <pimm/fdt.h>
@@ -39,6 +49,7 @@
 #define ATAG_CORE 0x54410001
 
 phys_addr_t machine_fdt_phys;
+const struct machine_desc *machine_desc;
 
 /* Why the blob at dt_virt is unusable, or NULL if it is a valid device tree. */
 static const char *fdt_problem(const void *dt_virt, phys_addr_t dt_phys, char *buf, size_t len)
@@ -75,6 +86,38 @@ static u32 root_cells(const void *fdt, const char *name)
 	return p && len == 4 ? dt_be32(p) : p ? 0xffffffff : 1;
 }
 
+/* Hand out the DT_MACHINE_START records one by one (Linux's arch_get_next_mach). */
+static const void *__init arch_get_next_mach(const char *const **match)
+{
+	static const struct machine_desc *mdesc = __arch_info_begin;
+	const struct machine_desc *m = mdesc;
+
+	if (m >= __arch_info_end)
+		return NULL;
+	mdesc++;
+	*match = m->dt_compat;
+	return m;
+}
+
+/* The root "compatible" as ["a", "b"] for the no-match warning (buf always terminated). */
+static const char *root_compat_list(char *buf, size_t size)
+{
+	int len;
+	const char *cp = dt_getprop(initial_boot_params, 0, "compatible", &len);
+	size_t n = snprintf(buf, size, "[");
+
+	while (cp && len > 0 && n < size) {
+		size_t l = strnlen(cp, len);
+
+		n += snprintf(buf + n, size - n, "%s\"%.*s\"", n > 1 ? ", " : "", (int)l, cp);
+		len -= l + 1;
+		cp += l + 1;
+	}
+	if (n < size)
+		snprintf(buf + n, size - n, "]");
+	return buf;
+}
+
 /* Validate, announce and scan the boot DTB, then reserve it; panics if it is unusable. */
 void __init setup_machine_fdt(void *dt_virt, phys_addr_t dt_phys)
 {
@@ -89,6 +132,16 @@ void __init setup_machine_fdt(void *dt_virt, phys_addr_t dt_phys)
 		panic("setup_machine_fdt: invalid device tree at %pa: %s", &dt_phys,
 		      problem ? problem : "header rejected");
 
+	if (__arch_info_end - __arch_info_begin <= 0)
+		panic("setup_machine_fdt: no machine compiled in (DT_MACHINE_START)");
+	machine_desc = of_flat_dt_match_machine(NULL, arch_get_next_mach);
+	if (!machine_desc) {
+		static char list[128];
+
+		machine_desc = __arch_info_begin;
+		pr_warn("OF: fdt: no machine matches the root compatible %s, booting as %s\n",
+			root_compat_list(list, sizeof(list)), machine_desc->name);
+	}
 	pr_info("OF: fdt: Machine model: %s\n", of_flat_dt_get_machine_name());
 
 	if (early_init_dt_scan_root() != 0)

@@ -3,9 +3,12 @@
  *
  *   setup_arch
  *     setup_processor           CPU: ARMv7 Processor [410fc075] ..., per-mode exception stacks
- *                               (the console prints through head.S's UART section until
- *                               paging_init's devicemaps_init re-creates the static IO map)
- *     setup_machine_fdt         check the DTB, "Machine model", /chosen, /memory -> memblock
+ *     setup_earlycon            the board's early console (EARLYCON_DECLARE, linux/console.h)
+ *                               registers and shows the lines logged so far; it prints
+ *                               through head.S's UART section until paging_init's
+ *                               devicemaps_init re-creates the static I/O map
+ *     setup_machine_fdt         check the DTB, choose the machine_desc by the root
+ *                               "compatible", "Machine model", /chosen, /memory -> memblock
  *     early_fixmap_init         bm_pte under FIXADDR_TOP; the earlycon slot -> the UART page
  *     parse_early_param         mem=, cma=, vmalloc=, initrd=, memblock=debug, loglevel=...
  *     early_mm_init             build_mem_type_table: "Memory policy: Data cache writealloc"
@@ -13,25 +16,29 @@
  *     arm_memblock_init         reserve kernel, initrd, page table, reserved-memory, CMA
  *     adjust_lowmem_bounds      again, after the reservations
  *     paging_init               the kernel's own page tables (arch/arm/mm/mmu.c), which also
- *                               drop head.S's identity section: NULL now faults
+ *                               drop head.S's identity section: NULL now faults; its
+ *                               devicemaps_init calls machine_desc->map_io
+ *     smp_set_ops               machine_desc->smp, for smp_init
+ *     machine_desc->init_early  the board's early set-up (pm_power_off)
  *     print_vm_layout           "Virtual kernel memory layout:" (Linux printed it in mem_init,
  *                               which pimm does not have yet: it moves there with that stage)
  */
 #include <string.h>
+#include <linux/console.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/printk.h>
 #include <asm/cp15.h>
 #include <asm/fixmap.h>
 #include <asm/io.h>
-#include <asm/mach.h>
+#include <asm/mach/arch.h>
 #include <asm/memory.h>
 #include <asm/ptrace.h>
 #include <asm/setup.h>
 #include <asm/smp.h>
+#include <asm/system_misc.h>
 #include <asm/traps.h>
-
-extern u32 __atags_pointer, __machine_arch_type, __boot_cpu_mode, __image_load_addr;
+#include <asm/virt.h>
 
 /* The exception modes' tiny stacks (r0, lr, spsr while switching to SVC), per CPU. */
 struct stack {
@@ -111,10 +118,26 @@ static void __init early_mm_init(void)
 	pr_info("Memory policy: Data cache %s\n", cache_policy_name);
 }
 
+/*
+ * Register the board's early console (the first EARLYCON_DECLARE record; Linux chooses one by
+ * earlycon= or /chosen/stdout-path, pimm's board offers one). NULL if there is none.
+ */
+static const struct earlycon_id *__init setup_earlycon(void)
+{
+	const struct earlycon_id *id = __earlycon_table;
+
+	if (id >= __earlycon_table_end)
+		return NULL;
+	register_console(id->con);
+	return id;
+}
+
 void __init setup_arch(char **cmdline_p)
 {
+	const struct earlycon_id *earlycon;
+
 	setup_processor();
-	pl011_init();
+	earlycon = setup_earlycon();
 	early_trap_init();
 	if (__image_load_addr != KERNEL_PHYS_START)
 		pr_info("Boot: image loaded at 0x%08x, moved to 0x%08x\n", __image_load_addr,
@@ -122,8 +145,9 @@ void __init setup_arch(char **cmdline_p)
 
 	setup_machine_fdt((void *)(FDT_FIXED_BASE + (__atags_pointer % SZ_1M)), __atags_pointer);
 	early_fixmap_init();
-	/* what Linux's earlycon=pl011 does: the UART's page in the permanent fixmap slot */
-	__set_fixmap(FIX_EARLYCON_MEM_BASE, EARLY_UART_PHYS & PAGE_MASK, FIXMAP_PAGE_IO);
+	/* what Linux's earlycon does (earlycon_map): the UART's page in the permanent fixmap slot */
+	if (earlycon)
+		__set_fixmap(FIX_EARLYCON_MEM_BASE, earlycon->phys & PAGE_MASK, FIXMAP_PAGE_IO);
 	strlcpy(cmd_line, boot_command_line, COMMAND_LINE_SIZE);
 	*cmdline_p = cmd_line;
 
@@ -134,9 +158,18 @@ void __init setup_arch(char **cmdline_p)
 	adjust_lowmem_bounds();
 	paging_init();
 	print_vm_layout();
+	smp_set_ops(machine_desc->smp);
+	if (machine_desc->init_early)
+		machine_desc->init_early();
 }
 
-/* Set by a secondary CPU that arrived in another mode than the boot CPU. */
+/* Linux's customize_machine (an arch_initcall, after smp_init): the board's devices. */
+void __init customize_machine(void)
+{
+	if (machine_desc->init_machine)
+		machine_desc->init_machine();
+}
+
 bool boot_cpu_mode_mismatch;
 
 /* Linux's hyp_mode_check: how the CPUs arrived (after smp_init). */

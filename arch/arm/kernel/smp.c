@@ -1,40 +1,45 @@
 /*
- * smp.c - bringing up CPUs 1-3 and talking to them (Linux's arch/arm/kernel/smp.c with the
- * BCM2836 specifics of arch/arm/mach-bcm/platsmp.c).
+ * smp.c - bringing up CPUs 1-3 and talking to them (Linux's arch/arm/kernel/smp.c). The board
+ * supplies the two hardware-specific parts: how to release a CPU (machine_desc->smp, struct
+ * smp_operations; arch/arm/mach-bcm2836/platsmp.c) and how to raise an IPI (the interrupt
+ * controller's set_smp_cross_call; arch/arm/mach-bcm2836/intc.c).
  *
  *   kernel_init (ours: start_kernel, after time_init)
- *     smp_prepare_cpus    CPU0's topology line, idmap_pgd, IPIs on
+ *     smp_prepare_cpus    CPU0's topology line, idmap_pgd, smp_ops.smp_prepare_cpus
  *     smp_init            "smp: Bringing up secondary CPUs ..."
- *       boot_secondary    secondary_data = {idmap, swapper, stack}; mailbox 3 <- PA of
- *                         secondary_startup (head.S); dsb; sev
+ *       __cpu_up          secondary_data = {idmap, swapper, stack}; smp_ops.smp_boot_secondary
+ *                         (the board jumps the CPU to head.S's secondary_startup); wait
  *                           -> secondary_start_kernel on that CPU: mode stacks, per-CPU
- *                              offset (TPIDRPRW), topology line, IPIs + local timer, online,
- *                              idle in wfi
+ *                              offset (TPIDRPRW), topology line, notify_cpu_starting (its IPIs
+ *                              and tick), online, idle in wfi
  *     smp_cpus_done       "smp: Brought up 1 node, 4 CPUs", BogoMIPS, hyp_mode_check
  *
- * Cross-CPU calls: one call slot per target CPU; the caller fills it, rings IPI_CALL_FUNC in
- * the target's mailbox 0, and (if it waits) sleeps in wfe until the target clears `pending`.
+ * Cross-CPU calls: one call slot per target CPU; the caller fills it, raises IPI_CALL_FUNC on
+ * the target, and (if it waits) sleeps in wfe until the target clears `pending`.
  */
 #include <errno.h>
 #include <string.h>
+#include <linux/cpuhotplug.h>
+#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/sched_clock.h>
 #include <linux/spinlock.h>
+#include <asm/arch_timer.h>
 #include <asm/cp15.h>
 #include <asm/io.h>
 #include <asm/irqflags.h>
-#include <asm/mach.h>
 #include <asm/memory.h>
 #include <linux/percpu.h>
+#include <asm/pgtable.h>
 #include <asm/pgtable-2level-hwdef.h>
 #include <asm/ptrace.h>
+#include <asm/sections.h>
+#include <asm/setup.h>
 #include <asm/smp.h>
+#include <asm/virt.h>
 
-#define LOCAL_MAILBOX3_SET(cpu) (IO_LOCAL_VIRT + 0x8c + 0x10 * (cpu))
-#define LOCAL_MAILBOX0_SET(cpu) (IO_LOCAL_VIRT + 0x80 + 0x10 * (cpu))
-#define LOCAL_MAILBOX0_CLR(cpu) (IO_LOCAL_VIRT + 0xc0 + 0x10 * (cpu))
-#define LOCAL_MAILBOX_INT_CONTROL(cpu) (IO_LOCAL_VIRT + 0x50 + 4 * (cpu))
 /* Linux waits 1 s; an emulated CPU on a loaded host can need longer to be scheduled. */
 #define BOOT_TIMEOUT_NS 5000000000ull
 
@@ -60,11 +65,18 @@ struct call_single_data {
 static struct call_single_data csd[NR_CPUS];
 static DEFINE_SPINLOCK(csd_lock);
 
-extern u32 swapper_pg_dir[4096], __boot_cpu_mode;
-extern char __turn_mmu_on[], secondary_startup[], __vectors_start[];
-void cpu_init(void);
-void hyp_mode_check(void);
-extern bool boot_cpu_mode_mismatch;
+static const struct smp_operations *smp_ops;
+static void (*smp_cross_call)(unsigned int cpu, unsigned int ipi);
+
+void __init smp_set_ops(const struct smp_operations *ops)
+{
+	smp_ops = ops;
+}
+
+void set_smp_cross_call(void (*fn)(unsigned int cpu, unsigned int ipi))
+{
+	smp_cross_call = fn;
+}
 
 unsigned int num_online_cpus(void)
 {
@@ -99,12 +111,6 @@ static void clean_dcache_range(void *start, size_t size)
 	dsb();
 }
 
-/* Take mailbox 0 interrupts on this CPU (the IPIs). */
-static void ipi_enable_this_cpu(void)
-{
-	writel(1 << 0, LOCAL_MAILBOX_INT_CONTROL(smp_processor_id()));
-}
-
 void __init smp_prepare_boot_cpu(void)
 {
 	set_my_cpu_offset(__per_cpu_offset[smp_processor_id()]);
@@ -123,21 +129,25 @@ void __init smp_prepare_cpus(void)
 	idmap_pgd[sect] = (sect << SECTION_SHIFT) | PMD_TYPE_SECT | PMD_SECT_AP_WRITE |
 			  PMD_SECT_AP_READ | PMD_FLAGS_SMP;
 	clean_dcache_range(idmap_pgd, sizeof(idmap_pgd));
-	ipi_enable_this_cpu();
+	if (smp_ops && smp_ops->smp_prepare_cpus)
+		smp_ops->smp_prepare_cpus(NR_CPUS);
 }
 
-/* Release one CPU and wait (at most BOOT_TIMEOUT_NS) for it to come online. */
-static int boot_secondary(unsigned int cpu)
+/* Release one CPU through the board and wait (at most BOOT_TIMEOUT_NS) for it to come online. */
+static int __cpu_up(unsigned int cpu)
 {
 	u64 until;
+	int err;
 
 	secondary_data.pgdir = __pa(idmap_pgd);
 	secondary_data.swapper = __pa(swapper_pg_dir) | TTB_FLAGS_SMP;
 	secondary_data.stack = (u32)(cpu_stacks[cpu] + THREAD_SIZE);
 	clean_dcache_range(&secondary_data, sizeof(secondary_data));
-	writel(__pa(secondary_startup), LOCAL_MAILBOX3_SET(cpu));
-	dsb();
-	sev();
+	if (!smp_ops || !smp_ops->smp_boot_secondary)
+		return -ENOSYS;
+	err = smp_ops->smp_boot_secondary(cpu);
+	if (err)
+		return err;
 	until = local_clock() + BOOT_TIMEOUT_NS;
 	while (!cpu_online(cpu)) {
 		if (local_clock() > until) {
@@ -164,8 +174,7 @@ void __noreturn secondary_start_kernel(u32 entry_mode)
 	if (entry_mode != __boot_cpu_mode)
 		boot_cpu_mode_mismatch = true;
 	store_cpu_topology(cpu);
-	ipi_enable_this_cpu();
-	arch_timer_starting_cpu();
+	notify_cpu_starting(cpu); /* its IPIs and its tick */
 	dmb();
 	__atomic_or_fetch(&cpu_online_bits, 1UL << cpu, __ATOMIC_SEQ_CST);
 	dsb();
@@ -178,23 +187,23 @@ void __noreturn secondary_start_kernel(u32 entry_mode)
 void __init smp_init(void)
 {
 	unsigned int cpu, n;
+	u64 bogosum;
 
 	pr_info("smp: Bringing up secondary CPUs ...\n");
 	for (cpu = 1; cpu < NR_CPUS; cpu++)
-		boot_secondary(cpu);
+		__cpu_up(cpu);
 	n = num_online_cpus();
 	pr_info("smp: Brought up 1 node, %u CPU%s\n", n, n > 1 ? "s" : "");
-	/* BogoMIPS from the timer (Linux's "lpj = rate / HZ"): rate / 500000 per CPU */
+	/* Linux's smp_cpus_done: loops per jiffy summed over the CPUs (lpj_fine each, timer-based) */
+	bogosum = (u64)lpj_fine * n;
 	pr_info("SMP: Total of %u processors activated (%lu.%02lu BogoMIPS).\n", n,
-		(unsigned long)((u64)arch_timer_rate() * n / 500000),
-		(unsigned long)((u64)arch_timer_rate() * n / 5000 % 100));
+		(unsigned long)(bogosum / (500000 / HZ)), (unsigned long)(bogosum / (5000 / HZ) % 100));
 	hyp_mode_check();
 }
 
 void smp_send_ipi(unsigned int cpu, enum ipi_msg_type ipi)
 {
-	dsb();
-	writel(1u << ipi, LOCAL_MAILBOX0_SET(cpu));
+	smp_cross_call(cpu, ipi);
 }
 
 static unsigned long stop_park_pa;
@@ -205,7 +214,7 @@ static void __noreturn ipi_cpu_stop(void)
 	unsigned int cpu = smp_processor_id();
 
 	local_irq_disable();
-	__write_cp15(0, 0, c14, c3, 1); /* CNTV_CTL: tick off */
+	write_cntv_ctl(0); /* tick off */
 	__atomic_and_fetch(&cpu_online_bits, ~(1UL << cpu), __ATOMIC_SEQ_CST);
 	dsb();
 	sev();
@@ -247,21 +256,6 @@ void handle_IPI(unsigned int ipinr)
 		d->pending = 0;
 		dsb();
 		sev();
-	}
-}
-
-/* Mailbox 0 interrupt of this CPU: each set bit is one IPI. */
-void bcm2836_handle_ipi(void)
-{
-	unsigned int cpu = smp_processor_id();
-	u32 bits = readl(LOCAL_MAILBOX0_CLR(cpu));
-
-	writel(bits, LOCAL_MAILBOX0_CLR(cpu));
-	while (bits) {
-		unsigned int ipi = __builtin_ctz(bits);
-
-		bits &= bits - 1;
-		handle_IPI(ipi);
 	}
 }
 

@@ -1,5 +1,5 @@
 /*
- * io.c - the Pi 2's static device mapping (Linux's machine_desc->map_io), called by
+ * io.c - the Pi 2's static device mapping (machine_desc->map_io, board.c), called by
  * paging_init's devicemaps_init after it has cleared vmalloc space. Two iotable entries,
  * mapped with 1 MiB MT_DEVICE sections by create_mapping (arch/arm/mm/mapping.c):
  *
@@ -11,10 +11,11 @@
  * the same virtual address (IO_ADDRESS), so drivers never notice the switch.
  */
 #include <linux/kernel.h>
-#include <asm/io.h>
-#include <asm/mach.h>
 #include <asm/mach/map.h>
 #include <asm/pgtable.h>
+#include <mach/platform.h>
+
+#include "bcm2836.h"
 
 static struct map_desc bcm2836_io_desc[] = {
 	{IO_PERIPH_VIRT, __phys_to_pfn(IO_PERIPH_PHYS), IO_PERIPH_SIZE, MT_DEVICE},

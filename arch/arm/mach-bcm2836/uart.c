@@ -1,15 +1,26 @@
 /*
- * uart.c - the PL011 UART0 console (PA 0x3f201000): polled output, interrupt-driven input
- * into a ring buffer that the shell reads.
+ * uart.c - the PL011 UART0 (PA 0x3f201000) as the board's two consoles (linux/console.h;
+ * Linux's drivers/tty/serial/amba-pl011.c: pl011_early_write and the ttyAMA console):
  *
+ *   "pl11" (CON_BOOT)   the early console setup_arch registers (EARLYCON_DECLARE below):
+ *                       polled output through the firmware's (or QEMU's) UART set-up, no input
+ *   "ttyAMA0"           the real console, registered by customize_machine (board.c): programs
+ *                       the UART, polled output, interrupt-driven input into a ring buffer that
+ *                       the shell reads (console_getc)
+ *
+ * Both write through the UART's place in the static I/O map, which head.S maps early and
+ * map_io re-creates in paging_init (mach/platform.h), so the switch is invisible.
  * On QEMU the UART works without set-up; on a real Pi 2 the pins and baud rate must be set
  * (GPIO14/15 to ALT0, 115200 8N1 from the 48 MHz UART clock), which pl011_init does.
  */
+#include <linux/console.h>
 #include <linux/kernel.h>
 #include <asm/io.h>
-#include <asm/mach.h>
+#include <mach/platform.h>
 
-#define UART_BASE IO_ADDRESS(0x3f201000)
+#include "bcm2836.h"
+
+#define UART_BASE IO_ADDRESS(EARLY_UART_PHYS)
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_IBRD 0x24
@@ -48,7 +59,7 @@ static void pl011_rx_drain(void);
  * Real hardware: GPIO14/15 to ALT0, no pulls, 115200 baud. Harmless on QEMU. Bytes already
  * received (typed or piped before boot got here) are kept: reprogramming flushes the FIFO.
  */
-void pl011_init(void)
+static void pl011_init(void)
 {
 	u32 sel;
 
@@ -79,17 +90,18 @@ void pl011_init(void)
 	pl011_rx_drain();
 }
 
-void pl011_putc(char c)
+static void pl011_putc(char c)
 {
 	while (readl_relaxed(UART_BASE + UART_FR) & UART_FR_TXFF)
 		;
 	writel_relaxed((u8)c, UART_BASE + UART_DR);
 }
 
-/* Write n bytes, turning "\n" into "\r\n" for terminals. */
-void pl011_write(const char *s, size_t n)
+/* Console write: n bytes, turning "\n" into "\r\n" for terminals. */
+static void pl011_console_write(struct console *con, const char *s, unsigned int n)
 {
-	for (size_t i = 0; i < n; i++) {
+	(void)con;
+	for (unsigned int i = 0; i < n; i++) {
 		if (s[i] == '\n')
 			pl011_putc('\r');
 		pl011_putc(s[i]);
@@ -118,16 +130,12 @@ void pl011_handle_irq(void)
 	pl011_rx_drain();
 }
 
-void pl011_enable_rx_irq(void)
-{
-	writel(UART_INT_RX | UART_INT_RT, UART_BASE + UART_IMSC);
-}
-
 /* Next received byte, or -1 if none is waiting. */
-int pl011_getc(void)
+static int pl011_console_getc(struct console *con)
 {
 	int c;
 
+	(void)con;
 	if (rx_tail == rx_head)
 		return -1;
 	c = (unsigned char)rx_ring[rx_tail % RX_RING];
@@ -137,7 +145,33 @@ int pl011_getc(void)
 }
 
 /* How many received bytes wait in the ring. */
-unsigned int pl011_getc_pending(void)
+static unsigned int pl011_console_pending(struct console *con)
 {
+	(void)con;
 	return rx_head - rx_tail;
+}
+
+static struct console pl011_early_console = {
+	.name = "pl11",
+	.write = pl011_console_write,
+	.flags = CON_BOOT | CON_PRINTBUFFER,
+	.index = -1,
+};
+EARLYCON_DECLARE(pl011, EARLY_UART_PHYS, &pl011_early_console);
+
+static struct console pl011_console = {
+	.name = "ttyAMA",
+	.write = pl011_console_write,
+	.getc = pl011_console_getc,
+	.pending = pl011_console_pending,
+	.flags = CON_PRINTBUFFER,
+	.index = 0,
+};
+
+/* Program the UART, take receive interrupts, and replace the early console with ttyAMA0. */
+void pl011_console_init(void)
+{
+	pl011_init();
+	writel(UART_INT_RX | UART_INT_RT, UART_BASE + UART_IMSC);
+	register_console(&pl011_console);
 }

@@ -283,6 +283,7 @@ early_param("mem", early_mem);
 #include <asm/cp15.h>
 #include <asm/fixmap.h>
 #include <asm/highmem.h>
+#include <asm/mach/arch.h>
 #include <asm/mach/map.h>
 #include <asm/pgalloc.h>
 #include <asm/pgtable.h>
@@ -304,7 +305,7 @@ pte_t *pkmap_page_table;
 pmd_t *top_pmd;
 void *empty_zero_page;
 void *vectors_page;
-u64 paging_init_ns; /* CNTVCT ticks spent in paging_init, for tools/bench */
+u64 paging_init_ticks; /* CNTVCT ticks spent in paging_init, for tools/bench */
 
 static pte_t bm_pte[PTRS_PER_PTE + PTE_HWTABLE_PTRS]
 	__aligned(PTE_HWTABLE_OFF + PTE_HWTABLE_SIZE);
@@ -439,9 +440,6 @@ static void __init map_vectors(void *vectors)
 	create_mapping(&map);
 }
 
-/* machine_desc->map_io of the Pi 2 (arch/arm/mach-bcm2836/io.c). */
-void bcm2836_map_io(void);
-
 /*
  * Vectors, DTB and device mappings. The static IO map the console prints through is cleared
  * with the rest of vmalloc space and re-created by map_io: nothing may print in between.
@@ -461,7 +459,7 @@ static void __init devicemaps_init(void)
 		create_mapping(&map);
 	}
 	map_vectors(vectors);
-	bcm2836_map_io();
+	machine_desc->map_io(); /* the board's static I/O map (asm/mach/arch.h) */
 	local_flush_tlb_all();
 	/* exceptions now enter through the 0xffff0000 copy (VBAR is ignored while V is set) */
 	set_cr(get_cr() | CR_V);
@@ -496,7 +494,7 @@ void __init paging_init(void)
 	kmap_init();
 	top_pmd = pmd_off_k(VECTORS_BASE);
 	empty_zero_page = early_alloc(PAGE_SIZE);
-	paging_init_ns = read_cntvct() - t0;
+	paging_init_ticks = read_cntvct() - t0;
 	bootmem_init();
 }
 

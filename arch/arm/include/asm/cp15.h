@@ -1,5 +1,7 @@
 /*
- * asm/cp15.h - System Control Register bits and CP15 accessors (ARMv7-A).
+ * asm/cp15.h - System Control Register bits and CP15 accessors (ARMv7-A; Linux's
+ * arch/arm/include/asm/cp15.h). Code outside arch/arm/ reads and writes the coprocessor only
+ * through these.
  */
 #ifndef _ASM_CP15_H
 #define _ASM_CP15_H
@@ -16,6 +18,9 @@
 #define CR_TE (1 << 30) /* Thumb exceptions */
 
 #define ACTLR_SMP (1 << 6) /* Cortex-A7: take part in coherency */
+
+#define MPIDR_HWID_BITMASK 0xffffff /* affinity levels 0-2 (Linux's asm/cputype.h) */
+#define PAR_F (1 << 0)              /* PAR: the translation faulted */
 
 #ifndef __ASSEMBLER__
 #include <linux/types.h>
@@ -41,6 +46,11 @@ static inline u32 read_ifar(void) { return __read_cp15(0, c6, c0, 2); }
 static inline u32 read_ttbr0(void) { return __read_cp15(0, c2, c0, 0); }
 static inline u32 read_dacr(void) { return __read_cp15(0, c3, c0, 0); }
 static inline u32 read_cntfrq(void) { return __read_cp15(0, c14, c0, 0); }
+static inline u32 read_par(void) { return __read_cp15(0, c7, c4, 0); }
+/* Ask the MMU to translate @va as a privileged read (ATS1CPR) or write (ATS1CPW) into PAR;
+ * an isb is needed before read_par sees the result. */
+static inline void write_ats1cpr(u32 va) { __write_cp15(va, 0, c7, c8, 0); }
+static inline void write_ats1cpw(u32 va) { __write_cp15(va, 0, c7, c8, 1); }
 static inline void write_vbar(u32 v) { __write_cp15(v, 0, c12, c0, 0); }
 static inline u32 read_tpidrprw(void) { return __read_cp15(0, c13, c0, 4); }
 static inline void write_tpidrprw(u32 v) { __write_cp15(v, 0, c13, c0, 4); }

@@ -4,6 +4,14 @@
 #ifndef _ASM_IRQFLAGS_H
 #define _ASM_IRQFLAGS_H
 
+/* The CPSR: mode bits and the I/F masks (Linux's arch_local_save_flags). */
+static inline unsigned long arch_local_save_flags(void)
+{
+	unsigned long flags;
+	__asm__ __volatile__("mrs %0, cpsr" : "=r"(flags) : : "memory", "cc");
+	return flags;
+}
+
 static inline unsigned long arch_local_irq_save(void)
 {
 	unsigned long flags;

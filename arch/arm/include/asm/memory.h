@@ -24,9 +24,11 @@
 #define VMALLOC_END FDT_FIXED_BASE
 #define MAX_FDT_SIZE 0x00100000
 
-/* Early console: head.S maps the UART's 1 MiB section at its place in the static I/O map. */
-#define EARLY_UART_PHYS 0x3f201000
-#define EARLY_UART_VIRT 0xfe201000 /* = IO_ADDRESS(EARLY_UART_PHYS), asm/io.h */
+/*
+ * Early console: head.S maps the UART's 1 MiB section at its place in the static I/O map.
+ * Both addresses are the board's (EARLY_UART_PHYS, EARLY_UART_VIRT in mach/platform.h).
+ */
+#include <mach/platform.h>
 
 #ifndef __ASSEMBLER__
 #include <linux/types.h>

@@ -42,6 +42,8 @@ extern void *high_memory;
 #define VECTORS_BASE 0xffff0000UL
 #define FIRST_USER_ADDRESS PAGE_SIZE
 
+/* The L1 table head.S builds at PA 0x4000, as 4096 hardware entries (vmlinux.lds.in). */
+extern u32 swapper_pg_dir[4096];
 /* The kernel's L1 table (Linux: init_mm.pgd = swapper_pg_dir); host tests point it at
  * simulated RAM. */
 extern pgd_t *init_mm_pgd;
@@ -100,7 +102,7 @@ void print_vm_layout(void);
 int vm_layout_format(char *buf, size_t size);
 extern pmd_t *top_pmd;
 extern void *vectors_page;
-extern u64 paging_init_ns;
+extern u64 paging_init_ticks;
 
 BUILD_BUG_ON(PTRS_PER_PGD * 2 * 4 != 16384);          /* 2048 pairs = the 16 KiB L1 table */
 BUILD_BUG_ON(PGDIR_SIZE != 2 * SECTION_SIZE);         /* a pgd entry is two sections */

@@ -18,5 +18,8 @@ extern char __init_begin[], __init_end[];
 extern char _sdata[], _edata[];
 extern char __bss_start[], __bss_stop[];
 extern char _end[];
+/* entry.S's vector page; head.S's MMU-on code (identity-mapped for secondary CPUs). */
+extern char __vectors_start[], __vectors_end[];
+extern char __turn_mmu_on[];
 
 #endif

@@ -17,7 +17,23 @@
 
 #include <linux/types.h>
 
-/* Validate the blob (panic with the reason if unusable), print the machine, scan it. */
+/* The architecture's part of boot (arch/arm/kernel/setup.c); *cmdline_p = the command line. */
+void setup_arch(char **cmdline_p);
+/* Linux's customize_machine (an arch_initcall there): machine_desc->init_machine. */
+void customize_machine(void);
+/* Give this CPU's exception modes their stacks (Linux's cpu_init). */
+void cpu_init(void);
+/* "CPU: All CPU(s) started in ... mode." once all CPUs are up (after smp_init). */
+void hyp_mode_check(void);
+/* Set by a secondary CPU that arrived in another mode than the boot CPU. */
+extern bool boot_cpu_mode_mismatch;
+/* head.S's records of the boot: r2 (the DTB), r1, where the image was (and asm/virt.h). */
+extern u32 __atags_pointer, __machine_arch_type, __image_load_addr;
+
+/*
+ * Validate the blob (panic with the reason if unusable), choose the machine_desc by the root
+ * "compatible" (asm/mach/arch.h), print the model, scan it.
+ */
 void setup_machine_fdt(void *dt_virt, phys_addr_t dt_phys);
 /* Physical address of the blob setup_machine_fdt accepted (reserved in memblock). */
 extern phys_addr_t machine_fdt_phys;

@@ -2,12 +2,13 @@
  * asm/smp.h - which CPU am I, which CPUs run, and cross-CPU calls (arch/arm/kernel/smp.c).
  *
  * The Pi 2's four cores: MPIDR 0x80000f00..0x80000f03 (cluster 0xf, cpu 0-3). CPU 0 boots
- * the kernel; smp_init releases 1-3 through their BCM2836 mailbox 3; IPIs travel through
- * mailbox 0 of the target core.
+ * the kernel; smp_init releases 1-3 through machine_desc->smp (struct smp_operations, Linux's
+ * asm/smp.h); IPIs travel through the interrupt controller's sender (set_smp_cross_call).
  */
 #ifndef _ASM_SMP_H
 #define _ASM_SMP_H
 
+#include <linux/compiler.h>
 #include <linux/types.h>
 #include <asm/cp15.h>
 
@@ -54,6 +55,23 @@ void smp_send_ipi(unsigned int cpu, enum ipi_msg_type ipi);
  * if park_pa is not 0, jumps to that identity-mapped address (the hvc reboot's spin table). */
 void smp_send_stop(unsigned long park_pa);
 const char *ipi_name(unsigned int ipinr);
+
+/* How a board starts its secondary CPUs (Linux's struct smp_operations, the part pimm uses). */
+struct smp_operations {
+	/* Before any secondary starts (may be NULL). */
+	void (*smp_prepare_cpus)(unsigned int max_cpus);
+	/* Release @cpu to head.S's secondary_startup; 0 or an error. */
+	int (*smp_boot_secondary)(unsigned int cpu);
+};
+/* Use @ops to start the secondaries (setup_arch, from machine_desc->smp; Linux's smp_set_ops). */
+void smp_set_ops(const struct smp_operations *ops);
+/* The interrupt controller's way to raise IPI @ipi on @cpu (Linux's set_smp_cross_call). */
+void set_smp_cross_call(void (*fn)(unsigned int cpu, unsigned int ipi));
+
+/* head.S: where a released secondary CPU starts, with the MMU off (a physical address). */
+extern char secondary_startup[];
+/* C entry of CPUs 1-3, from head.S, in the mode the CPU arrived in. */
+void __noreturn secondary_start_kernel(u32 entry_mode);
 
 typedef void (*smp_call_func_t)(void *info);
 /* Run func(info) on cpu (in its IPI handler, IRQs off); wait for it if asked. 0 or -ENXIO. */

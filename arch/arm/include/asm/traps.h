@@ -21,4 +21,11 @@ void early_trap_init(void);
 /* Fill the two pages at vectors (0xffff0000 vectors, 0xffff1000 stubs) from entry.S. */
 void early_trap_init_vectors(void *vectors);
 
+/* Execute an undefined instruction (UDF #0): an undefined-instruction oops on purpose, for
+ * the shell's `crash undef`. */
+static __always_inline void arch_undefined_instruction(void)
+{
+	__asm__ __volatile__("udf #0");
+}
+
 #endif
