@@ -443,18 +443,23 @@ static void __init map_vectors(void *vectors)
 void bcm2836_map_io(void);
 
 /*
- * Vectors, DTB and device mappings. The static IO map the console prints through is cleared
- * with the rest of vmalloc space and re-created by map_io: nothing may print in between.
+ * Vectors, DTB and device mappings. vmalloc space is cleared and map_io re-creates the static
+ * I/O map, but memblock=debug prints in between (iotable_init's allocation). Linux's earlycon
+ * prints through the fixmap, which is not cleared; pimm's early console writes through head.S's
+ * UART section in the static I/O map, so that pmd pair is kept until map_io rewrites it
+ * (clearing it worked only while the stale TLB entry happened to survive).
  */
 static void __init devicemaps_init(void)
 {
 	extern u32 __atags_pointer;
 	void *vectors = early_alloc(PAGE_SIZE * 2);
+	unsigned long console_pmd = EARLY_UART_VIRT & PMD_MASK;
 	struct map_desc map;
 
 	early_trap_init_vectors(vectors);
 	vectors_page = vectors;
-	clear_pmds(VMALLOC_START, FIXADDR_TOP & PMD_MASK);
+	clear_pmds(VMALLOC_START, min(console_pmd, FIXADDR_TOP & PMD_MASK));
+	clear_pmds(max(VMALLOC_START, console_pmd + PMD_SIZE), FIXADDR_TOP & PMD_MASK);
 	if (__atags_pointer) {
 		map = (struct map_desc){FDT_FIXED_BASE, __phys_to_pfn(__atags_pointer & SECTION_MASK),
 					FDT_FIXED_SIZE, MT_MEMORY_RO};
