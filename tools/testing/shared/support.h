@@ -1,9 +1,9 @@
 /*
- * support.h - what the memblock host tests share: simulated RAM, captured printk output,
- * warning counts, state reset and region assertions (support.c).
+ * support.h - what the host suites share (tools/testing/shared/support.c): simulated RAM,
+ * captured printk output, warning counts, memblock state reset and region assertions.
  */
-#ifndef MEMBLOCK_TEST_SUPPORT_H
-#define MEMBLOCK_TEST_SUPPORT_H
+#ifndef PIMM_TEST_SUPPORT_H
+#define PIMM_TEST_SUPPORT_H
 
 #include <stdarg.h>
 #include <stddef.h>
