@@ -472,7 +472,7 @@ static void test_random_flips(void **state)
 			}
 			free(base);
 		}
-		/* the seed is fixed: every blob yields dozens; a handful means the filter broke */
+		/* rand_r starts from a fixed value: every blob yields dozens; a handful means a bug */
 		if (compared < FLIPS_MIN_COMPARED)
 			fail_msg("%s: only %d mutated blobs accepted by both readers and compared",
 				 b->path, compared);

@@ -1,5 +1,5 @@
 /*
- * test_pcp.c - zonelists and pagesets (LINUX-FACTS 10), against the real kernel/mm/
+ * test_pcp.c - zonelists and pagesets (Linux's mm/page_alloc.c), against the real kernel/mm/
  * page_alloc.c: fallback order, gfp_zone walks, nr_free_zone_pages, the boot pageset
  * (high 0, batch 1, 12 lists), zone_batchsize/zone_highsize values, and the real per-CPU
  * pagesets setup_per_cpu_pageset installs.
@@ -98,7 +98,7 @@ static unsigned long batch_for(unsigned long managed)
 	return (unsigned long)zone_batchsize(&z);
 }
 
-/* LINUX-FACTS 10.4: >= 176128 pages -> 63, 512 MiB -> 31, 256 MiB -> 15. */
+/* Linux's zone_batchsize: >= 176128 pages -> 63, 512 MiB -> 31, 256 MiB -> 15. */
 static void test_zone_batchsize(void **state)
 {
 	(void)state;
