@@ -1,7 +1,8 @@
 /*
  * test_scan.c - the memblock stage of setup_arch on the build's device trees: the default lab
- * tree (every reserved-memory case of the seed), the edge variants of dts/tests and the
- * hand-broken blobs of dts/tests/mkbroken.py. Checks exact log lines and memblock state.
+ * tree (every reserved-memory case: static, dynamic, no-map, reusable, CMA), the edge variants
+ * of dts/tests and the hand-broken blobs of dts/tests/mkbroken.py. Checks exact log lines and
+ * memblock state.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /*
- * test_sort.c - reserved_mem[]'s heapsort order (Linux's lib/sort.c, LINUX-FACTS §4.2) and the
+ * test_sort.c - reserved_mem[]'s heapsort order (Linux's lib/sort.c) and the
  * /memory clipping rules of early_init_dt_add_memory_arch (§3.3).
  */
 #include <stdio.h>
@@ -28,8 +28,9 @@ static void expect_order(struct reserved_mem *v, int n, const char *const *names
 			fail_msg("position %d: %s, expected %s", i, v[i].name, names[i]);
 }
 
-/* The seed's AST2500 tree: the two dynamic pools come out first, framebuffer before jpeg. */
-static void test_seed_order(void **state)
+/* An AST2500 BMC's tree (Linux's aspeed-bmc device trees): the two dynamic pools come out
+ * first, framebuffer before jpeg. */
+static void test_ast2500_order(void **state)
 {
 	struct reserved_mem v[] = {
 		R("vga@9f000000", 0x9f000000, 0x01000000),
@@ -126,7 +127,7 @@ static void test_clip_above_4g(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed_order),
+		cmocka_unit_test(test_ast2500_order),
 		cmocka_unit_test(test_dynamic_only),
 		cmocka_unit_test(test_random_sorted),
 		cmocka_unit_test_setup(test_clip_small_and_unaligned, reset),

@@ -1,7 +1,7 @@
 /*
- * test_setup.c - setup_per_cpu_areas on a simulated memblock (LINUX-FACTS 9), built once per
- * static size PCPU_TEST_STATIC (144: pimm; 35148: the seed; 0: unit larger than size_sum):
- * the boot-log lines, the memblock traffic (alloc info page, group block top-down below
+ * test_setup.c - setup_per_cpu_areas on a simulated memblock (Linux's mm/percpu.c), built once
+ * per static size PCPU_TEST_STATIC (144: pimm; 35148: Linux on an AST2500; 0: unit larger
+ * than size_sum): the boot-log lines, the memblock traffic (alloc info page, group block top-down below
  * current_limit after the fallback from the goal __pa(MAX_DMA_ADDRESS) above all RAM, chunk
  * maps, alloc info freed; tails freed when unit > size_sum, the maps then landing in the last
  * tail), memblock.reserved before and after, the template copied into every unit,

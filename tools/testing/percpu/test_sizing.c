@@ -1,7 +1,7 @@
 /*
- * test_sizing.c - pcpu_build_alloc_info (LINUX-FACTS 9) against Linux's rules: the worked
- * examples (the seed's s35148 and pimm's s144), the 32 KiB floor, static sizes around page
- * boundaries, the dynamic part absorbing the page rounding, and a sweep over static sizes
+ * test_sizing.c - pcpu_build_alloc_info (Linux's mm/percpu.c) against Linux's rules: the
+ * worked examples (Linux 6.1 on an AST2500, s35148, and pimm's s144), the 32 KiB floor, static
+ * sizes around page boundaries, the dynamic part absorbing the page rounding, and a sweep over static sizes
  * compared with a transcription of Linux's pcpu_build_alloc_info (unit-per-allocation choice
  * by the waste rule included) for one group of 1..4 CPUs and atom = PAGE_SIZE.
  */
@@ -38,9 +38,9 @@ static void check(const struct exp *e, unsigned int nr_cpus)
 			 e->unit, e->size_sum);
 }
 
-/* The seed: 35148 + 8192 + 20480 = 63820 -> 65536: "Embedded 16 pages/cpu s35148 r8192
- * d22196 u65536". */
-static void test_seed_example(void **state)
+/* Linux 6.1 on an AST2500: 35148 + 8192 + 20480 = 63820 -> 65536: "Embedded 16 pages/cpu
+ * s35148 r8192 d22196 u65536". */
+static void test_ast2500_example(void **state)
 {
 	const struct exp e = {35148, R, D, 65536, 22196, 65536};
 
@@ -230,7 +230,7 @@ static void test_model_units_per_alloc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed_example),
+		cmocka_unit_test(test_ast2500_example),
 		cmocka_unit_test(test_pimm_example),
 		cmocka_unit_test(test_crossing_32k),
 		cmocka_unit_test(test_static_zero),

@@ -64,7 +64,7 @@ static pmd_t *l1(unsigned long va)
 	return &(*pgd_offset_k(va))[(va >> 20) & 1];
 }
 
-/* ---- memory types (LINUX-FACTS 7.4) ---- */
+/* ---- memory types (Linux's build_mem_type_table) ---- */
 
 static void test_mem_types_match_linux(void **state)
 {
