@@ -39,7 +39,7 @@
 #include <pimm/parse.h>
 #include <pimm/vsprintf.h>
 
-/* End of lowmem as a virtual address (arch/arm/mm/mmu.c; Linux declares it in linux/mm.h). */
+/* End of lowmem as a virtual address (arch/arm/mm/lowmem.c; Linux declares it in linux/mm.h). */
 extern void *high_memory;
 
 struct cma cma_areas[MAX_CMA_AREAS];

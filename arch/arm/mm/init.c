@@ -1,9 +1,10 @@
 /*
- * arch/arm/mm/init.c - arm_memblock_init: what ARM reserves in memblock before paging_init
- * (Linux 6.1's arch/arm/mm/init.c; the initrd checks are 6.1's generic reserve_initrd_mem,
- * which replaced ARM's own arm_initrd_init - pimm keeps the older, seed's name).
+ * arch/arm/mm/init.c - arm_memblock_init, what ARM reserves in memblock before paging_init, and
+ * bootmem_init, the zones after it (Linux 6.1's arch/arm/mm/init.c; the initrd checks are
+ * 6.1's generic reserve_initrd_mem, which replaced ARM's own arm_initrd_init - pimm keeps the
+ * older ARM name).
  *
- * Where it sits in the boot pipeline (LINUX-FACTS §1.3), setup_arch ->
+ * Where it sits in the boot pipeline, setup_arch ->
  *
  *   arm_memblock_init
  *     memblock_reserve(__pa(_stext), _end - _stext)   the kernel (not the _text.._stext gap)
@@ -30,6 +31,7 @@
 #include <asm/sections.h>
 #include <asm/setup.h>
 #include <pimm/parse.h>
+#include "mm.h"
 
 /* Linux's setup_dma_zone: PHYS_OFFSET + dma_zone_size - 1 with ZONE_DMA; the Pi 2 has none. */
 phys_addr_t arm_dma_limit = 0xffffffff;
@@ -115,7 +117,7 @@ void __init arm_memblock_init(void)
 	memblock_dump_all();
 }
 
-/* ==== bootmem_init (LINUX-FACTS 8.1): the end of paging_init ============================ *
+/* ==== bootmem_init: the end of paging_init ============================================== *
  *
  *   paging_init (mmu.c) -> bootmem_init
  *     memblock_allow_resize       memblock may now double its arrays (memory is mapped)
@@ -123,10 +125,8 @@ void __init arm_memblock_init(void)
  *     zone_sizes_init             Normal up to max_low_pfn, HighMem up to max_pfn
  *       free_area_init            (kernel/mm/mm_init.c) node 0, zones, mem_map
  *
- * Not in the "of" host suite (which compiles this file without kernel/mm/mm_init.c); the mm
- * suite drives free_area_init with the same limits.
+ * The "of" host suite compiles this file whole and records what free_area_init is given.
  */
-#ifndef PIMM_HOST_TEST
 
 /* The pfn limits: first RAM page, end of lowmem (memblock's limit), end of RAM. */
 static void __init find_limits(unsigned long *min, unsigned long *max_low,
@@ -160,4 +160,3 @@ void __init bootmem_init(void)
 	find_limits(&min_low_pfn, &max_low_pfn, &max_pfn);
 	zone_sizes_init(min_low_pfn, max_low_pfn, max_pfn);
 }
-#endif /* !PIMM_HOST_TEST */

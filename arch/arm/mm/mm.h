@@ -43,5 +43,7 @@ void __create_mapping(pgd_t *pgd, struct map_desc *md, void *(*alloc)(unsigned l
 extern phys_addr_t kernel_sec_start, kernel_sec_end;
 
 void dma_contiguous_remap(void);
+/* Zones and mem_map for the memory memblock knows: the end of paging_init (init.c). */
+void bootmem_init(void);
 
 #endif

@@ -1,23 +1,11 @@
 /*
- * arch/arm/mm/mmu.c - the kernel's view of physical memory and the page tables it runs on
- * (Linux 6.1's arch/arm/mm/mmu.c; mem= from arch/arm/kernel/setup.c). The first half decides
- * where lowmem ends; the second half, paging_init, rebuilds swapper_pg_dir from memblock with
- * the builder of mapping.c. The table building itself is host-tested (tools/testing/pgtable).
- *
- * Where it sits in the boot pipeline (LINUX-FACTS §6):
- *
- *   setup_arch
- *     parse_early_param     vmalloc=SIZE  -> early_vmalloc (vmalloc_size, clamped 16 MiB..max)
- *                           mem=SIZE[@START] -> early_mem (replaces the DT's banks)
- *     adjust_lowmem_bounds  lowmem ends where vmalloc space must begin:
- *
- *        PAGE_OFFSET                      high_memory   VMALLOC_START          VMALLOC_END
- *        |<------ lowmem (linear map) ------->|<- 8 MiB ->|<-- vmalloc_size -->|
- *        PA PHYS_OFFSET ............... arm_lowmem_limit ...... RAM above: HighMem
- *                                                               (or "Ignoring RAM at ...")
- *     arm_memblock_init, then adjust_lowmem_bounds again (no-map regions may have appeared)
+ * arch/arm/mm/mmu.c - paging_init: the page tables the kernel runs on (Linux 6.1's
+ * arch/arm/mm/mmu.c paging_init half, with the fixmap and the "Virtual kernel memory layout"
+ * block). It rebuilds swapper_pg_dir from memblock with the builder of mapping.c, inside the
+ * lowmem bounds lowmem.c decided, and touches the hardware (SCTLR.V, the TLB, the vectors
+ * page, the machine's static I/O map): it runs on the target only. The builder it calls is
+ * host-tested on its own (mapping.c, tools/testing/pgtable).
  */
-#include <errno.h>
 #include <string.h>
 
 #include <linux/cma.h>
@@ -25,237 +13,26 @@
 #include <linux/kernel.h>
 #include <linux/memblock.h>
 #include <linux/printk.h>
+#include <asm/cacheflush.h>
+#include <asm/cp15.h>
+#include <asm/fixmap.h>
+#include <asm/highmem.h>
+#include <asm/mach/arch.h>
+#include <asm/mach/map.h>
 #include <asm/memory.h>
 #include <asm/page.h>
+#include <asm/pgalloc.h>
 #include <asm/pgtable-2level.h>
+#include <asm/pgtable.h>
+#include <asm/ptdump.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
-#include <pimm/parse.h>
+#include <asm/tlbflush.h>
+#include <asm/traps.h>
+#include <pimm/vsprintf.h>
+#include "mm.h"
 
-phys_addr_t arm_lowmem_limit;
-void *high_memory;
-unsigned long vmalloc_size = VMALLOC_DEFAULT_SIZE;
-void *vmalloc_min = (void *)(VMALLOC_END - VMALLOC_DEFAULT_SIZE - VMALLOC_OFFSET);
-
-/* vmalloc=SIZE: the vmalloc area's size, at least 16 MiB, at most what leaves 32 MiB lowmem. */
-static int __init early_vmalloc(char *arg)
-{
-	unsigned long long vmalloc_reserve; /* 64-bit: "vmalloc=5G" must read as too big, not 1G */
-	unsigned long vmalloc_max;
-	char *end;
-
-	if (!arg || !*arg) {
-		pr_err("vmalloc=: expected a size (K/M/G suffixes), ignored\n");
-		return -EINVAL;
-	}
-	vmalloc_reserve = memparse(arg, &end);
-	if (end == arg || *end) {
-		pr_err("vmalloc=%s: not a size (K/M/G suffixes), ignored\n", arg);
-		return -EINVAL;
-	}
-	if (vmalloc_reserve < SZ_16M) {
-		vmalloc_reserve = SZ_16M;
-		pr_warn("vmalloc area is too small, limiting to %luMiB\n",
-			(unsigned long)(vmalloc_reserve >> 20));
-	}
-	vmalloc_max = VMALLOC_END - (PAGE_OFFSET + SZ_32M + VMALLOC_OFFSET);
-	if (vmalloc_reserve > vmalloc_max) {
-		vmalloc_reserve = vmalloc_max;
-		pr_warn("vmalloc area is too big, limiting to %luMiB\n",
-			(unsigned long)(vmalloc_reserve >> 20));
-	}
-	vmalloc_size = vmalloc_reserve;
-	vmalloc_min = (void *)(VMALLOC_END - vmalloc_size - VMALLOC_OFFSET);
-	return 0;
-}
-early_param("vmalloc", early_vmalloc);
-
-/* Mark the start of the first usable bank NOMAP up to 2 MiB if it is not pmd aligned. */
-static void align_first_bank(void)
-{
-	phys_addr_t block_start, block_end;
-	u64 i;
-
-	for_each_mem_range(i, &block_start, &block_end) {
-		if (!IS_ALIGNED(block_start, PMD_SIZE))
-			memblock_mark_nomap(block_start,
-					    round_up(block_start, PMD_SIZE) - block_start);
-		break;
-	}
-}
-
-/* Set arm_lowmem_limit, high_memory and memblock's current limit; drop highmem if !HIGHMEM. */
-void __init adjust_lowmem_bounds(void)
-{
-	phys_addr_t block_start, block_end, memblock_limit = 0, lowmem_limit = 0;
-	u64 vmalloc_limit, i;
-
-	vmalloc_limit = (u64)VMALLOC_END - vmalloc_size - VMALLOC_OFFSET - PAGE_OFFSET + PHYS_OFFSET;
-	align_first_bank();
-
-	for_each_mem_range(i, &block_start, &block_end) {
-		if (block_start >= vmalloc_limit)
-			continue;
-		if (block_end > lowmem_limit)
-			lowmem_limit = (phys_addr_t)min_t(u64, vmalloc_limit, block_end);
-		/* the first bank edge that is not pmd aligned caps early allocations */
-		if (!memblock_limit) {
-			if (!IS_ALIGNED(block_start, PMD_SIZE))
-				memblock_limit = block_start;
-			else if (!IS_ALIGNED(block_end, PMD_SIZE))
-				memblock_limit = lowmem_limit;
-		}
-	}
-
-	arm_lowmem_limit = lowmem_limit;
-	high_memory = lowmem_limit ? (char *)__va(arm_lowmem_limit - 1) + 1 : __va(PHYS_OFFSET);
-	if (!memblock_limit)
-		memblock_limit = arm_lowmem_limit;
-	memblock_limit = round_down(memblock_limit, PMD_SIZE);
-
-#ifndef CONFIG_HIGHMEM
-	/* (Linux also does this for VIPT-aliasing D-caches; the Cortex-A7's is PIPT.) */
-	if (memblock_end_of_DRAM() > arm_lowmem_limit) {
-		phys_addr_t end = memblock_end_of_DRAM();
-
-		pr_notice("Ignoring RAM at %pa-%pa\n", &memblock_limit, &end);
-		pr_notice("Consider using a HIGHMEM enabled kernel.\n");
-		memblock_remove(memblock_limit, end - memblock_limit);
-	}
-#endif
-	memblock_set_current_limit(memblock_limit);
-}
-
-/* ---- mem= (Linux: arch/arm/kernel/setup.c early_mem / arm_add_memory) --------------- */
-
-#define MEM_MAX_DT_BANKS 8
-static struct { phys_addr_t base, end; } dt_banks[MEM_MAX_DT_BANKS];
-static int nr_dt_banks;
-static int usermem; /* a mem= was accepted: the DT's banks are gone */
-
-#ifdef PIMM_HOST_TEST
-/* Host tests boot many times in one process. */
-void arm_mem_reset_for_test(void)
-{
-	usermem = nr_dt_banks = 0;
-	vmalloc_size = VMALLOC_DEFAULT_SIZE;
-	vmalloc_min = (void *)(VMALLOC_END - VMALLOC_DEFAULT_SIZE - VMALLOC_OFFSET);
-}
-#endif
-
-/* Add one page-aligned bank from mem=, as arm_add_memory does; 0 or -EINVAL. */
-int __init arm_add_memory(u64 start, u64 size)
-{
-	u64 aligned_start = PAGE_ALIGN(start);
-	u64 phys_offset = PHYS_OFFSET; /* a variable: PHYS_OFFSET is 0 on the Pi */
-
-	if (aligned_start > start + size)
-		size = 0;
-	else
-		size -= aligned_start - start;
-	if (aligned_start > 0xffffffffULL) {
-		pr_crit("Ignoring memory at 0x%08llx outside 32-bit physical address space\n", start);
-		return -EINVAL;
-	}
-	if (aligned_start + size > 0xffffffffULL) {
-		pr_crit("Truncating memory at 0x%08llx to fit in 32-bit physical address space\n",
-			(long long)start);
-		size = 0xffffffffULL - aligned_start;
-	}
-	if (aligned_start < phys_offset) {
-		if (aligned_start + size <= phys_offset) {
-			pr_info("Ignoring memory below phys_offset: 0x%08llx-0x%08llx\n",
-				aligned_start, aligned_start + size);
-			return -EINVAL;
-		}
-		pr_info("Ignoring memory below phys_offset: 0x%08llx-0x%08llx\n", aligned_start,
-			phys_offset);
-		size -= phys_offset - aligned_start;
-		aligned_start = phys_offset;
-	}
-	size &= ~(u64)(PAGE_SIZE - 1);
-	if (size == 0)
-		return -EINVAL;
-	return memblock_add((phys_addr_t)aligned_start, (phys_addr_t)size);
-}
-
-/* Add the part of [start, end) that the device tree called RAM; warn about the rest. */
-static void mem_add_clipped(const char *arg, u64 start, u64 end)
-{
-	u64 added = 0;
-	int b;
-
-	for (b = 0; b < nr_dt_banks; b++) {
-		u64 s = max_t(u64, start, dt_banks[b].base), e = min_t(u64, end, dt_banks[b].end);
-
-		if (s < e && arm_add_memory(s, e - s) == 0)
-			added += e - s;
-	}
-	if (added != end - start)
-		pr_warn("mem=%s: 0x%08llx-0x%08llx is not all RAM in the device tree: only its "
-			"%llu MiB of RAM used\n", arg, start, end - 1, added >> 20);
-}
-
-/* Save the device tree's banks (the first mem= replaces them) and remove them all. */
-static void mem_forget_dt_banks(void)
-{
-	struct memblock_region *r;
-
-	for_each_mem_region(r) {
-		if (nr_dt_banks < MEM_MAX_DT_BANKS) {
-			dt_banks[nr_dt_banks].base = r->base;
-			dt_banks[nr_dt_banks].end = r->base + r->size;
-			nr_dt_banks++;
-		}
-	}
-	memblock_remove(memblock_start_of_DRAM(),
-			memblock_end_of_DRAM() - memblock_start_of_DRAM());
-}
-
-/*
- * mem=SIZE[@START]: use only this RAM. The first use drops the device tree's banks (Linux).
- * pimm refuses a first bank that does not hold the kernel image (the boot keeps the DT's
- * memory) and never adds RAM the device tree does not have (peripherals are not RAM).
- */
-static int __init early_mem(char *p)
-{
-	u64 size, start = PHYS_OFFSET;
-	phys_addr_t kstart = KERNEL_PHYS_START - 0x4000, kend = __pa(_end);
-	char *endp;
-
-	size = p ? memparse(p, &endp) : 0;
-	if (!p || endp == p || (*endp && *endp != '@')) {
-		pr_err("mem=%s: expected SIZE[@START] (K/M/G suffixes), ignored\n", p ? p : "");
-		return -EINVAL;
-	}
-	if (*endp == '@') {
-		char *s = endp + 1;
-
-		start = memparse(s, &endp);
-		if (endp == s || *endp) {
-			pr_err("mem=%s: bad START after '@', ignored\n", p);
-			return -EINVAL;
-		}
-	}
-	if (!usermem && (start > kstart || start + size < kend)) {
-		pr_err("mem=%s: 0x%08llx-0x%08llx does not hold the kernel (0x%08x-0x%08x): "
-		       "ignored, using the device tree's memory\n", p, start, start + size - 1,
-		       kstart, kend - 1);
-		return -EINVAL;
-	}
-	if (!usermem) {
-		usermem = 1;
-		mem_forget_dt_banks();
-	}
-	mem_add_clipped(p, start, start + size);
-	return 0;
-}
-early_param("mem", early_mem);
-
-/* ==== paging_init (LINUX-FACTS 7.5) ==================================================== *
- *
- * Target only: the host suites (tools/testing/of) compile the half above; the table builder
- * paging_init uses is host-tested on its own (mapping.c, tools/testing/pgtable).
+/* ==== paging_init (Linux: arch/arm/mm/mmu.c) ============================================ *
  *
  *   setup_arch
  *     early_fixmap_init        bm_pte in the pmd of FIXADDR_TOP (earlycon slot)
@@ -278,21 +55,6 @@ early_param("mem", early_mem);
  *   lowmem sections (CMA: pages) | high_memory +8 MiB vmalloc: 0xfe000000 IO | 0xff800000 DTB |
  *   0xffc80000 fixmap | 0xffff0000 vectors, 0xffff1000 stubs
  */
-#ifndef PIMM_HOST_TEST
-#include <asm/cacheflush.h>
-#include <asm/cp15.h>
-#include <asm/fixmap.h>
-#include <asm/highmem.h>
-#include <asm/mach/arch.h>
-#include <asm/mach/map.h>
-#include <asm/pgalloc.h>
-#include <asm/pgtable.h>
-#include <asm/ptdump.h>
-#include <asm/tlbflush.h>
-#include <asm/traps.h>
-#include <pimm/vsprintf.h>
-#include "mm.h"
-
 static inline void set_cr(u32 val)
 {
 	__write_cp15(val, 0, c1, c0, 0);
@@ -441,18 +203,23 @@ static void __init map_vectors(void *vectors)
 }
 
 /*
- * Vectors, DTB and device mappings. The static IO map the console prints through is cleared
- * with the rest of vmalloc space and re-created by map_io: nothing may print in between.
+ * Vectors, DTB and device mappings. vmalloc space is cleared and map_io re-creates the static
+ * I/O map, but memblock=debug prints in between (iotable_init's allocation). Linux's earlycon
+ * prints through the fixmap, which is not cleared; pimm's early console writes through head.S's
+ * UART section in the static I/O map, so that pmd pair is kept until map_io rewrites it
+ * (clearing it worked only while the stale TLB entry happened to survive).
  */
 static void __init devicemaps_init(void)
 {
 	extern u32 __atags_pointer;
 	void *vectors = early_alloc(PAGE_SIZE * 2);
+	unsigned long console_pmd = EARLY_UART_VIRT & PMD_MASK;
 	struct map_desc map;
 
 	early_trap_init_vectors(vectors);
 	vectors_page = vectors;
-	clear_pmds(VMALLOC_START, FIXADDR_TOP & PMD_MASK);
+	clear_pmds(VMALLOC_START, min(console_pmd, FIXADDR_TOP & PMD_MASK));
+	clear_pmds(max(VMALLOC_START, console_pmd + PMD_SIZE), FIXADDR_TOP & PMD_MASK);
 	if (__atags_pointer) {
 		map = (struct map_desc){FDT_FIXED_BASE, __phys_to_pfn(__atags_pointer & SECTION_MASK),
 					FDT_FIXED_SIZE, MT_MEMORY_RO};
@@ -471,11 +238,6 @@ static void __init kmap_init(void)
 	pkmap_page_table = early_pte_alloc(pmd_off_k(PKMAP_BASE), PKMAP_BASE, _PAGE_KERNEL_TABLE);
 #endif
 	early_pte_alloc(pmd_off_k(FIXADDR_START), FIXADDR_START, _PAGE_KERNEL_TABLE);
-}
-
-/* The next stage (zones, free_area_init: LINUX-FACTS 8) replaces this weak hook. */
-void __weak bootmem_init(void)
-{
 }
 
 void __init paging_init(void)
@@ -498,7 +260,7 @@ void __init paging_init(void)
 	bootmem_init();
 }
 
-/* ==== "Virtual kernel memory layout:" (Linux <= 5.0 mem_init, LINUX-FACTS 7.8) ========= */
+/* ==== "Virtual kernel memory layout:" (Linux <= 5.0: arch/arm/mm/init.c mem_init) ======= */
 
 #define MLK(b, t) (unsigned long)(b), (unsigned long)(t), (long)(((t) - (b)) >> 10)
 #define MLM(b, t) (unsigned long)(b), (unsigned long)(t), (long)(((t) - (b)) >> 20)
@@ -539,4 +301,3 @@ void __init print_vm_layout(void)
 	vm_layout_format(buf, sizeof(buf));
 	pr_notice("%s", buf);
 }
-#endif /* !PIMM_HOST_TEST */

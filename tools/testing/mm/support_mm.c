@@ -3,6 +3,7 @@
  * this executable's .data..percpu section plus room for alloc_percpu, as setup_per_cpu_areas
  * lays them out), the online-CPU count, layouts and the bootmem_init steps.
  */
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@ unsigned int mm_online_cpus = 1;
 unsigned long __per_cpu_offset[CONFIG_NR_CPUS];
 
 #define MM_PCPU_DYN (64 * 1024)
+#define MM_LAYOUT_RESERVED_END 0x8000 /* mm_layout reserves below this, never touched */
 
 static char *pcpu_template;
 static char *pcpu_units[CONFIG_NR_CPUS]; /* (kept: LeakSanitizer) */
@@ -28,7 +30,7 @@ __attribute__((constructor)) static void mm_setup_per_cpu_areas(void)
 	pcpu_template = sec;
 	pcpu_static = size;
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++) {
-		char *unit = aligned_alloc(64, round_up(size + MM_PCPU_DYN, 64));
+		char *unit = memalign(64, round_up(size + MM_PCPU_DYN, 64)); /* newlib: no aligned_alloc */
 
 		pcpu_units[cpu] = unit;
 		memcpy(unit, sec, size);
@@ -52,8 +54,15 @@ void *__alloc_percpu(size_t size, size_t align)
 
 void mm_layout(const struct mm_region *mem, int n, phys_addr_t lowmem_limit)
 {
+	phys_addr_t top = 0;
 	int i;
 
+	/* memblock allocates top-down from the highest RAM below the lowmem limit */
+	for (i = 0; i < n; i++)
+		if (!(mem[i].flags & MEMBLOCK_NOMAP) && mem[i].base < lowmem_limit)
+			top = max_t(phys_addr_t, top, min_t(phys_addr_t, lowmem_limit,
+							    mem[i].base + mem[i].size));
+	mb_ram_place(top > MB_RAM_WINDOW ? top - MB_RAM_WINDOW : 0);
 	mb_reset();
 	for (i = 0; i < n; i++) {
 		memblock_add(mem[i].base, mem[i].size);
@@ -61,7 +70,7 @@ void mm_layout(const struct mm_region *mem, int n, phys_addr_t lowmem_limit)
 			memblock_mark_nomap(mem[i].base, mem[i].size);
 	}
 	memblock_reserve(0, 0x1000);    /* as the Pi's /memreserve/ */
-	memblock_reserve(0x4000, 0x4000); /* swapper_pg_dir */
+	memblock_reserve(0x4000, MM_LAYOUT_RESERVED_END - 0x4000); /* swapper_pg_dir */
 	memblock_set_current_limit(lowmem_limit);
 	mm_online_cpus = 1;
 }
@@ -78,6 +87,11 @@ void mm_bootmem_init(void)
 	max_zone_pfn[ZONE_HIGHMEM] = max_pfn;
 #endif
 	free_area_init(max_zone_pfn);
+	/* what memblock handed out (above mm_layout's own reservations) was really backed */
+	for (unsigned long i = 0; i < memblock.reserved.cnt; i++)
+		if (memblock.reserved.regions[i].base >= MM_LAYOUT_RESERVED_END)
+			mb_ram_check(memblock.reserved.regions[i].base,
+				     memblock.reserved.regions[i].size, "memblock allocation");
 }
 
 const char *mm_log_text(void)

@@ -6,7 +6,7 @@
 #ifndef MM_TEST_SUPPORT_H
 #define MM_TEST_SUPPORT_H
 
-#include "support.h" /* the memblock suite's: simulated RAM, printk capture, mb_reset */
+#include "support.h" /* tools/testing/shared: simulated RAM, printk capture, mb_reset */
 
 #include <linux/mm.h>
 

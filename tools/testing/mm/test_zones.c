@@ -7,7 +7,7 @@
  *   pimm 2G   [0 ======= 0x34M|NOMAP 16M|==== 0x3af M|NOMAP 1M|== 0x3c000000)  all Normal
  *   pimm 3G   same memory, lowmem limit 0x30000000: Normal [0, 768M), HighMem [768M, 960M)
  *   holes     [0, 256M) .. hole .. [512M, 768M)
- *   seed      [0x80000000, 0x98000000) [NOMAP 0x98000000, +64M) [0x9c000000, 0x9ee00000)
+ *   AST2500   [0x80000000, 0x98000000) [NOMAP 0x98000000, +64M) [0x9c000000, 0x9ee00000)
  */
 #include <stdio.h>
 #include <string.h>
@@ -28,25 +28,60 @@ static struct zone *zone(enum zone_type z)
 }
 
 /*
- * mem_map pages of a span: 32-byte struct pages on ARM32 (spanned / 128); the host's struct
- * page is larger (64-bit pointers), so expectations are computed, and the ARM32 value is
- * also checked where the build has it.
+ * The expectations are computed here from first principles, not with the code's formulas or
+ * sizes: 4 KiB pages; pageblocks of 2^(MAX_ORDER - 1) = 1024 pages (4 MiB) with 4 flag bits
+ * each, in an array of longs; and Linux's struct page on ARM32, 32 bytes: flags, a 5-word
+ * union (lru, mapping, index, private), _mapcount and _refcount. On a 64-bit host the six
+ * words double: 56 bytes. The ARM32 numbers are also written out (second argument of
+ * assert_total) and checked by the qemu-arm build of this file (arm-zones).
  */
+#define PAGE_BYTES 4096UL
+#define PAGEBLOCK_PAGES 1024UL
+#define PAGEBLOCK_FLAG_BITS 4
+#define STRUCT_PAGE_BYTES (6 * sizeof(long) + 2 * sizeof(int))
+#define IS_ARM32 (sizeof(long) == 4)
+
+/* Pages in @bytes of RAM. */
+#define PAGES(bytes) ((unsigned long)((bytes) / PAGE_BYTES))
+
+/* mem_map pages for a span of @spanned struct pages (FLATMEM: holes included). */
 static unsigned long memmap(unsigned long spanned)
 {
-	return PAGE_ALIGN(spanned * sizeof(struct page)) >> PAGE_SHIFT;
+	return (spanned * STRUCT_PAGE_BYTES + PAGE_BYTES - 1) / PAGE_BYTES;
 }
 
-/* The zonelist line with Total pages = n. */
+/* Bytes of pageblock flags for a zone: 4 bits for every pageblock it touches, whole longs. */
+static unsigned long usemap_bytes(unsigned long start_pfn, unsigned long spanned)
+{
+	unsigned long blocks = (start_pfn + spanned - 1) / PAGEBLOCK_PAGES -
+			       start_pfn / PAGEBLOCK_PAGES + 1;
+	unsigned long long_bits = 8 * sizeof(long);
+
+	return (blocks * PAGEBLOCK_FLAG_BITS + long_bits - 1) / long_bits * long_bits / 8;
+}
+
+/* The zonelist line with Total pages = n; on ARM32, n must also be the written-out arm32. */
 static void assert_total(unsigned long n, unsigned long arm32)
 {
 	char line[96];
 
-	if (sizeof(struct page) == 32)
+	if (IS_ARM32)
 		assert_int_equal(n, arm32);
 	snprintf(line, sizeof(line), "Built 1 zonelists, mobility grouping on.  Total pages: %lu\n",
 		 n);
 	mm_assert_log(line);
+}
+
+/* The sizes the expectations rest on are the kernel's. */
+static void test_sizes(void **state)
+{
+	(void)state;
+	assert_int_equal(sizeof(struct page), STRUCT_PAGE_BYTES);
+	if (IS_ARM32)
+		assert_int_equal(sizeof(struct page), 32);
+	assert_int_equal(PAGE_SIZE, PAGE_BYTES);
+	assert_int_equal(pageblock_nr_pages, PAGEBLOCK_PAGES);
+	assert_int_equal(NR_PAGEBLOCK_BITS, PAGEBLOCK_FLAG_BITS);
 }
 
 static void boot(const struct mm_region *mem, int n, phys_addr_t lowmem_limit)
@@ -73,18 +108,19 @@ static void test_pimm_2g(void **state)
 		      "  node   0: [mem 0x000000003af00000-0x000000003affffff]\n"
 		      "  node   0: [mem 0x000000003b000000-0x000000003bffffff]\n"
 		      "Initmem setup node 0 [mem 0x0000000000000000-0x000000003bffffff]\n");
-	assert_total(245760 - memmap(245760), 243840);
+	assert_total(PAGES(M(960)) - memmap(PAGES(M(960))), 243840);
 	assert_null(strstr(mm_log_text(), "unavailable ranges"));
-	assert_int_equal(zone(ZONE_NORMAL)->spanned_pages, 245760);
-	assert_int_equal(zone(ZONE_NORMAL)->present_pages, 245760); /* NOMAP is present */
-	assert_int_equal(zone(ZONE_NORMAL)->managed_pages, 245760 - memmap(245760));
+	assert_int_equal(zone(ZONE_NORMAL)->spanned_pages, PAGES(M(960)));
+	assert_int_equal(zone(ZONE_NORMAL)->present_pages, PAGES(M(960))); /* NOMAP is present */
+	assert_int_equal(zone(ZONE_NORMAL)->managed_pages, PAGES(M(960)) - memmap(PAGES(M(960))));
 	assert_int_equal(zone(ZONE_HIGHMEM)->spanned_pages, 0);
 	assert_int_equal(zone(ZONE_HIGHMEM)->zone_start_pfn, 0);
 	assert_int_equal(zone(ZONE_MOVABLE)->present_pages, 0);
-	assert_int_equal(NODE_DATA(0)->node_spanned_pages, 245760);
+	assert_int_equal(NODE_DATA(0)->node_spanned_pages, PAGES(M(960)));
 	assert_int_equal(NODE_DATA(0)->nr_zones, 1);
-	assert_int_equal(nr_kernel_pages, 245760 - memmap(245760));
-	assert_int_equal(usemap_size(0, 245760), 120); /* 240 pageblocks x 4 bits */
+	assert_int_equal(nr_kernel_pages, PAGES(M(960)) - memmap(PAGES(M(960))));
+	assert_int_equal(usemap_size(0, PAGES(M(960))), usemap_bytes(0, PAGES(M(960))));
+	assert_int_equal(usemap_bytes(0, PAGES(M(960))), 120); /* 240 pageblocks x 4 bits */
 	assert_string_equal(zone(ZONE_NORMAL)->name, "Normal");
 }
 
@@ -94,17 +130,26 @@ static void test_pimm_3g_highmem(void **state)
 	boot(pimm_ram, 3, 0x30000000);
 	mm_assert_log("  Normal   [mem 0x0000000000000000-0x000000002fffffff]\n"
 		      "  HighMem  [mem 0x0000000030000000-0x000000003bffffff]\n");
-	assert_total(196608 - memmap(196608) + 49152, 244224); /* (196608 - 1536) + 49152 */
-	assert_int_equal(zone(ZONE_NORMAL)->managed_pages, 196608 - memmap(196608));
-	assert_int_equal(zone(ZONE_HIGHMEM)->zone_start_pfn, 0x30000);
-	assert_int_equal(zone(ZONE_HIGHMEM)->present_pages, 49152);
-	assert_int_equal(zone(ZONE_HIGHMEM)->managed_pages, 49152); /* its memmap is in lowmem */
-	assert_int_equal(usemap_size(0, 196608), 96);
-	assert_int_equal(usemap_size(0x30000, 49152), 24);
+	/* Normal: the 768 MiB below the lowmem limit; HighMem: the 192 MiB above */
+	assert_total(PAGES(M(768)) - memmap(PAGES(M(768))) + PAGES(M(192)),
+		     244224); /* (196608 - 1536) + 49152 */
+	assert_int_equal(zone(ZONE_NORMAL)->managed_pages, PAGES(M(768)) - memmap(PAGES(M(768))));
+	assert_int_equal(zone(ZONE_HIGHMEM)->zone_start_pfn, PAGES(M(768)));
+	assert_int_equal(zone(ZONE_HIGHMEM)->present_pages, PAGES(M(192)));
+	/* its memmap is in lowmem */
+	assert_int_equal(zone(ZONE_HIGHMEM)->managed_pages, PAGES(M(192)));
+	assert_int_equal(usemap_size(0, PAGES(M(768))), usemap_bytes(0, PAGES(M(768))));
+	assert_int_equal(usemap_size(PAGES(M(768)), PAGES(M(192))),
+			 usemap_bytes(PAGES(M(768)), PAGES(M(192))));
+	assert_int_equal(usemap_bytes(0, PAGES(M(768))), 96);		  /* 192 blocks */
+	assert_int_equal(usemap_bytes(PAGES(M(768)), PAGES(M(192))), 24); /* 48 blocks */
 	assert_int_equal(NODE_DATA(0)->nr_zones, 2);
 	/* the highmem memmap is charged to nr_kernel_pages (384 pages on ARM32) */
-	assert_int_equal(nr_kernel_pages, 196608 - memmap(196608) - memmap(49152));
-	assert_int_equal(nr_all_pages, 196608 - memmap(196608) + 49152);
+	assert_int_equal(nr_kernel_pages,
+			 PAGES(M(768)) - memmap(PAGES(M(768))) - memmap(PAGES(M(192))));
+	if (IS_ARM32)
+		assert_int_equal(memmap(PAGES(M(192))), 384);
+	assert_int_equal(nr_all_pages, PAGES(M(768)) - memmap(PAGES(M(768))) + PAGES(M(192)));
 }
 
 /* mem_map: one 64-byte aligned memblock allocation below the lowmem limit, all initialised. */
@@ -119,10 +164,10 @@ static void test_mem_map_allocation_and_pages(void **state)
 	boot(pimm_ram, 3, 0x30000000);
 	pa = __pa(NODE_DATA(0)->node_mem_map);
 	assert_int_equal(pa % 64, 0);
-	assert_true(pa + 245760 * sizeof(struct page) <= 0x30000000);
+	assert_true(pa + PAGES(M(960)) * STRUCT_PAGE_BYTES <= 0x30000000);
 	for (i = 0; i < memblock.reserved.cnt; i++)
 		if (memblock.reserved.regions[i].base <= pa &&
-		    pa + 245760 * sizeof(struct page) <=
+		    pa + PAGES(M(960)) * STRUCT_PAGE_BYTES <=
 			    memblock.reserved.regions[i].base + memblock.reserved.regions[i].size)
 			found = true;
 	assert_true(found);
@@ -141,7 +186,7 @@ static void test_mem_map_allocation_and_pages(void **state)
 	assert_string_equal(pageblock_migratetype_name(0x3afff), "Movable");
 }
 
-/* ---- holes, NOMAP, mem=, the AST2500 example ---- */
+/* ---- holes, NOMAP, mem=, RAM from 2 GiB ---- */
 
 static void test_hole_is_not_present(void **state)
 {
@@ -228,7 +273,7 @@ static void test_mem_limit(void **state)
 
 /* docs/pipeline.md#the-ast2500-example: RAM from 0x80000000, lowmem limit above the last
  * region (zone clamped). */
-static void test_seed_layout(void **state)
+static void test_ast2500_layout(void **state)
 {
 	static const struct mm_region ram[] = {
 		{0x80000000, 0x1ee00000, 0}, {0x98000000, 0x04000000, MEMBLOCK_NOMAP}};
@@ -276,9 +321,11 @@ static void test_pageblock_bits(void **state)
 	boot(ram, 1, M(64));
 	z = zone(ZONE_NORMAL);
 	assert_int_equal(z->zone_start_pfn, 0x100);
-	assert_int_equal(usemap_size(0x100, 0x3f00), 8); /* 16 blocks x 4 bits */
-	assert_int_equal(usemap_size(0x100, 0x4000), 17 * 4 <= 8 * sizeof(long) ? 0 :
-			 round_up(17 * 4, 8 * sizeof(long)) / 8);
+	assert_int_equal(usemap_size(0x100, 0x3f00), usemap_bytes(0x100, 0x3f00));
+	assert_int_equal(usemap_bytes(0x100, 0x3f00), 8); /* 16 blocks x 4 bits */
+	/* one pfn more reaches a 17th block: 68 bits, 3 longs on ARM32, 2 on the host */
+	assert_int_equal(usemap_size(0x100, 0x4000), usemap_bytes(0x100, 0x4000));
+	assert_int_equal(usemap_bytes(0x100, 0x4000), IS_ARM32 ? 12 : 16);
 	/* memmap_init marked only the aligned pfns it met: blocks 1..15; block 0 stays 0 */
 	assert_int_equal(get_pageblock_migratetype(pfn_to_page(0x100)), MIGRATE_UNMOVABLE);
 	for (pfn = 0x400; pfn < 0x4000; pfn += 0x400)
@@ -299,6 +346,7 @@ static void test_pageblock_bits(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_pimm_2g),
 		cmocka_unit_test(test_pimm_3g_highmem),
 		cmocka_unit_test(test_mem_map_allocation_and_pages),
@@ -307,7 +355,7 @@ int main(void)
 		cmocka_unit_test(test_hole_and_highmem),
 		cmocka_unit_test(test_nomap_present),
 		cmocka_unit_test(test_mem_limit),
-		cmocka_unit_test(test_seed_layout),
+		cmocka_unit_test(test_ast2500_layout),
 		cmocka_unit_test(test_mobility_grouping_off),
 		cmocka_unit_test(test_pageblock_bits),
 	};

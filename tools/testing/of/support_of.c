@@ -20,8 +20,6 @@ char *of_test_text = (char *)(CONFIG_PAGE_OFFSET + 0x8000UL);
 char *of_test_stext = (char *)(CONFIG_PAGE_OFFSET + OF_KERNEL_STEXT + 0UL);
 char *of_test_end = (char *)(CONFIG_PAGE_OFFSET + OF_KERNEL_END + 0UL);
 
-void arm_mem_reset_for_test(void);
-
 /* linux/init.h's table entry (not included: its compiler.h clashes with glibc). */
 struct obs_kernel_param {
 	const char *str;
@@ -56,6 +54,15 @@ void *of_load_dtb(const char *name, size_t *len)
 
 void of_reset(void)
 {
+	static unsigned long boot_vmalloc_size;
+	static void *boot_vmalloc_min;
+	static bool saved;
+
+	if (!saved) { /* the first call sees lowmem.c's boot-time values */
+		boot_vmalloc_size = vmalloc_size;
+		boot_vmalloc_min = vmalloc_min;
+		saved = true;
+	}
 	mb_reset();
 	memset(reserved_mem, 0, sizeof(reserved_mem));
 	reserved_mem_count = 0;
@@ -70,7 +77,10 @@ void of_reset(void)
 	phys_initrd_size = 0;
 	initial_boot_params = NULL;
 	dt_root_addr_cells = dt_root_size_cells = 1;
-	arm_mem_reset_for_test();
+	usermem = 0; /* arch/arm/mm/lowmem.c: mem= and vmalloc= as before any command line */
+	memset(&mem_dt_banks, 0, sizeof(mem_dt_banks));
+	vmalloc_size = boot_vmalloc_size;
+	vmalloc_min = boot_vmalloc_min;
 	arm_lowmem_limit = 0;
 	high_memory = NULL;
 	boot_command_line[0] = '\0';

@@ -1,8 +1,8 @@
 /*
  * support_of.h - the "of" host suite's boot simulator (support_of.c): it runs the real
- * kernel/of, kernel/mm/cma.c, kernel/mm/memblock.c and arch/arm/mm/{init,mmu}.c on a DTB the
+ * kernel/of, kernel/mm/cma.c, kernel/mm/memblock.c and arch/arm/mm/{init,lowmem}.c on a DTB the
  * build made, in setup_arch's order, and lets tests look at memblock and the printk log
- * (captured by tools/testing/memblock/support.c).
+ * (captured by tools/testing/shared/support.c).
  *
  *   of_boot(dtb, cmdline):  load -> dt_check_* -> early_init_dt_verify -> scan_root ->
  *                           early_init_dt_scan_nodes -> reserve the DTB at OF_DTB_PHYS ->
@@ -12,7 +12,7 @@
 #ifndef OF_TEST_SUPPORT_H
 #define OF_TEST_SUPPORT_H
 
-#include "../memblock/support.h"
+#include "support.h"
 
 #include <linux/types.h>
 

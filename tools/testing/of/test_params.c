@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "free_area.h"
 #include "support_of.h"
 
 #include <asm/setup.h>
@@ -183,6 +184,28 @@ static void test_vmalloc_moves_lowmem(void **state)
 #endif
 }
 
+/* bootmem_init (arch/arm/mm/init.c) ends ZONE_NORMAL at the lowmem limit vmalloc= set and
+ * ZONE_HIGHMEM at the end of RAM. Last in main(): memblock_allow_resize cannot be undone. */
+static void test_bootmem_init_limits(void **state)
+{
+	(void)state;
+	if (!split_2g())
+		return;
+	of_boot("rpi2b.dtb", "vmalloc=1500M"); /* lowmem limit 0x21400000, RAM to 0x3c000000 */
+	of_bootmem_init();
+	assert_int_equal(of_free_area_call.calls, 1);
+	assert_int_equal(of_free_area_call.min_low_pfn, 0);
+	assert_int_equal(of_free_area_call.max_low_pfn, 0x21400);
+	assert_int_equal(of_free_area_call.normal_end, 0x21400);
+#ifdef CONFIG_HIGHMEM
+	assert_int_equal(of_free_area_call.max_pfn, 0x3c000);
+	assert_int_equal(of_free_area_call.highmem_end, 0x3c000);
+#else
+	assert_int_equal(of_free_area_call.max_pfn, 0x21400); /* the RAM above was removed: "Ignoring RAM" */
+	assert_int_equal(of_free_area_call.highmem_end, 0);
+#endif
+}
+
 /* ---- initrd= ---------------------------------------------------------------------------- */
 
 static void test_initrd(void **state)
@@ -236,6 +259,7 @@ int main(void)
 		cmocka_unit_test(test_vmalloc_moves_lowmem),
 		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_memblock_debug_traces),
+		cmocka_unit_test(test_bootmem_init_limits),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -1,6 +1,6 @@
 /*
  * test_scan.c - the memblock stage of setup_arch on the build's device trees: the default lab
- * tree (every reserved-memory case: static, no-map, dynamic, CMA, DMA pool), the edge variants
+ * tree (every reserved-memory case: static, dynamic, no-map, reusable, CMA), the edge variants
  * of dts/tests and the hand-broken blobs of dts/tests/mkbroken.py. Checks exact log lines and
  * memblock state.
  */

@@ -31,7 +31,7 @@ static void expect_order(struct reserved_mem *v, int n, const char *const *names
 
 /* docs/pipeline.md#the-ast2500-example: the two dynamic pools come out first, framebuffer
  * before jpeg. */
-static void test_seed_order(void **state)
+static void test_ast2500_order(void **state)
 {
 	struct reserved_mem v[] = {
 		R("vga@9f000000", 0x9f000000, 0x01000000),
@@ -128,7 +128,7 @@ static void test_clip_above_4g(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed_order),
+		cmocka_unit_test(test_ast2500_order),
 		cmocka_unit_test(test_dynamic_only),
 		cmocka_unit_test(test_random_sorted),
 		cmocka_unit_test_setup(test_clip_small_and_unaligned, reset),

@@ -5,7 +5,7 @@
 #ifndef PCPU_TEST_SUPPORT_H
 #define PCPU_TEST_SUPPORT_H
 
-#include "support.h" /* the memblock suite's: simulated RAM, printk capture, mb_reset */
+#include "support.h" /* tools/testing/shared: simulated RAM, printk capture, mb_reset */
 
 #include <linux/percpu.h>
 

@@ -40,7 +40,7 @@ static void check(const struct exp *e, unsigned int nr_cpus)
 
 /* The AST2500 (docs/pipeline.md#the-ast2500-example): 35148 + 8192 + 20480 = 63820 -> 65536:
  * "Embedded 16 pages/cpu s35148 r8192 d22196 u65536". */
-static void test_seed_example(void **state)
+static void test_ast2500_example(void **state)
 {
 	const struct exp e = {35148, R, D, 65536, 22196, 65536};
 
@@ -230,7 +230,7 @@ static void test_model_units_per_alloc(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_seed_example),
+		cmocka_unit_test(test_ast2500_example),
 		cmocka_unit_test(test_pimm_example),
 		cmocka_unit_test(test_crossing_32k),
 		cmocka_unit_test(test_static_zero),

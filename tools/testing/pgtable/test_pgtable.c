@@ -33,8 +33,9 @@ void flush_pmd_entry(void *p) { (void)p; pmd_flushes++; }
 void clean_pmd_entry(void *p) { (void)p; pmd_flushes++; }
 void clean_pte_entry(void *p) { (void)p; }
 void local_flush_tlb_all(void) { tlb_flushes++; }
+void flush_tlb_all(void) { tlb_flushes++; }
 void flush_tlb_kernel_range(unsigned long s, unsigned long e) { (void)s; (void)e; tlb_flushes++; }
-void flush_icache_range(unsigned long s, unsigned long e) { (void)s; (void)e; }
+void local_flush_tlb_kernel_page(unsigned long a) { (void)a; tlb_flushes++; }
 
 static int setup(void **state)
 {

@@ -5,9 +5,9 @@
  *   setup_machine_fdt(FDT_FIXED_BASE + (__atags_pointer % SZ_1M), __atags_pointer)
  *                             arch/arm/kernel/devtree.c: verify, Machine model, memory banks,
  *                             bootargs, initrd; reserves the DTB (exact totalsize bytes)
- *   parse_early_param()       mem=, vmalloc= (arch/arm/mm/mmu.c), cma= (kernel/mm/cma.c),
+ *   parse_early_param()       mem=, vmalloc= (arch/arm/mm/lowmem.c), cma= (kernel/mm/cma.c),
  *                             initrd= (arch/arm/mm/init.c), memblock=debug
- *   adjust_lowmem_bounds()    arch/arm/mm/mmu.c: arm_lowmem_limit, high_memory, memblock limit
+ *   adjust_lowmem_bounds()    arch/arm/mm/lowmem.c: arm_lowmem_limit, high_memory, memblock limit
  *   arm_memblock_init()       arch/arm/mm/init.c: kernel, initrd, swapper_pg_dir,
  *                             /reserved-memory, default CMA area, memblock_dump_all
  *   adjust_lowmem_bounds()    again, after the removals
@@ -49,7 +49,7 @@ extern unsigned long initrd_start, initrd_end;
 /* Highest DMA-able address + 1 - 1 (no ZONE_DMA on the Pi 2: 0xffffffff). */
 extern phys_addr_t arm_dma_limit;
 
-/* Compute the lowmem limit from vmalloc= and the banks (arch/arm/mm/mmu.c). */
+/* Compute the lowmem limit from vmalloc= and the banks (arch/arm/mm/lowmem.c). */
 void adjust_lowmem_bounds(void);
 extern phys_addr_t arm_lowmem_limit;
 extern void *high_memory;
@@ -57,6 +57,21 @@ extern void *high_memory;
 extern void *vmalloc_min;
 /* Bytes of vmalloc space asked for (vmalloc=, default 240 MiB). */
 extern unsigned long vmalloc_size;
+
+/* Add one bank of RAM from mem= (page-aligned, inside 32 bits, above PHYS_OFFSET): 0 or
+ * -EINVAL (arch/arm/mm/lowmem.c, Linux's arch/arm/kernel/setup.c). */
+int arm_add_memory(u64 start, u64 size);
+/* Set once a mem= has replaced the device tree's banks (Linux's setup.c usermem). */
+extern int usermem;
+/* The device tree's banks as the first mem= found them: later mem= are clipped to them. */
+#define MEM_MAX_DT_BANKS 8
+struct mem_dt_banks {
+	int nr;
+	struct {
+		phys_addr_t base, end;
+	} bank[MEM_MAX_DT_BANKS];
+};
+extern struct mem_dt_banks mem_dt_banks;
 
 #ifndef VMALLOC_OFFSET
 #define VMALLOC_OFFSET (8 * 1024 * 1024)

@@ -1,6 +1,6 @@
 /*
- * Host-test refinement of the memblock suite's asm/memory.h (included next): pointers into
- * the simulated RAM convert as there (PA = ptr - mb_ram), but a constant kernel virtual
+ * Host-test refinement of the shared asm/memory.h (tools/testing/shared/include, included
+ * next): pointers into the simulated RAM convert as there (PA = ptr - mb_ram), but a constant kernel virtual
  * address below 4 GiB converts as on the target, PA = VA - CONFIG_PAGE_OFFSET. percpu.c
  * passes __pa(MAX_DMA_ADDRESS) = __pa(0xffffffff) as memblock_alloc_from's goal: on the Pi
  * (2G split) that is 0x7fffffff, above all RAM, so memblock falls back to a plain top-down

@@ -1,7 +1,7 @@
 /*
- * Host-test refinement of the memblock suite's asm/memory.h (included next, simulated RAM:
- * PA lives at mb_ram + PA): adds the kernel's virtual layout constants, the real ones
- * (PAGE_OFFSET from the build's split). Page tables store physical addresses only, so the
+ * Host-test refinement of the shared asm/memory.h (tools/testing/shared/include, included
+ * next; simulated RAM: PA lives at mb_ram + PA): adds the kernel's virtual layout constants,
+ * the real ones (PAGE_OFFSET from the build's split). Page tables store physical addresses only, so the
  * builder and walker run unchanged.
  */
 #ifndef PGTABLE_TEST_ASM_MEMORY_H

@@ -1,9 +1,9 @@
 /*
- * support.h - what the memblock host tests share: simulated RAM, captured printk output,
- * warning counts, state reset and region assertions (support.c).
+ * support.h - what the host suites share (tools/testing/shared/support.c): simulated RAM,
+ * captured printk output, warning counts, memblock state reset and region assertions.
  */
-#ifndef MEMBLOCK_TEST_SUPPORT_H
-#define MEMBLOCK_TEST_SUPPORT_H
+#ifndef PIMM_TEST_SUPPORT_H
+#define PIMM_TEST_SUPPORT_H
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,7 +22,14 @@
 #define SZ_256M	   0x10000000
 #define MB_LOG_MAX 4096
 
-extern char *mb_ram;
+extern char *mb_ram; /* PA 0 in this process: PA x lives at mb_ram + x */
+/* qemu-arm has no 4 GiB to spare: there the simulated RAM is a window of MB_RAM_WINDOW bytes
+ * (arm/support_arm.c) that a test places over [lowest, lowest + MB_RAM_WINDOW), where memblock
+ * will allocate; no-op on the host, where every PA is backed. */
+#define MB_RAM_WINDOW (32u << 20)
+void mb_ram_place(phys_addr_t lowest);
+/* Fail unless [base, base + size) lies in the backed part of the simulated RAM. */
+void mb_ram_check(phys_addr_t base, phys_addr_t size, const char *what);
 extern int mb_warns; /* __warn calls since the last reset */
 extern const char *mb_last_warn;
 
