@@ -11,6 +11,14 @@ static inline unsigned long arch_local_irq_save(void)
 	return flags;
 }
 
+/* This CPU's CPSR, for a later local_irq_restore (Linux's arch_local_save_flags). */
+static inline unsigned long arch_local_save_flags(void)
+{
+	unsigned long flags;
+	__asm__ __volatile__("mrs %0, cpsr" : "=r"(flags) : : "memory");
+	return flags;
+}
+
 static inline void arch_local_irq_restore(unsigned long flags)
 {
 	__asm__ __volatile__("msr cpsr_c, %0" : : "r"(flags) : "memory", "cc");
@@ -20,6 +28,7 @@ static inline void arch_local_irq_restore(unsigned long flags)
 #define local_irq_disable() __asm__ __volatile__("cpsid i" ::: "memory", "cc")
 #define local_irq_save(flags) ((flags) = arch_local_irq_save())
 #define local_irq_restore(flags) arch_local_irq_restore(flags)
+#define local_save_flags(flags) ((flags) = arch_local_save_flags())
 
 static inline bool irqs_disabled(void)
 {
