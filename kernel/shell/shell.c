@@ -229,22 +229,32 @@ static void history_add(const char *line)
 	history_len++;
 }
 
-/* Run cmd with an oops recovery point: a fault inside it comes back here via longjmp. */
+/*
+ * Run cmd with an oops recovery point: a fault inside it comes back here via longjmp (die()).
+ * Recovery points nest: `on 0 CMD` runs CMD through this function again inside the outer `on`,
+ * so the outer point is saved and put back on both ways out. The interrupt state is put back
+ * as it was before the command: IRQs on at the prompt, off inside `on`'s IPI handler (hard-IRQ
+ * context, which must be left as it was entered) or smp_call_function_single's local_irq_save.
+ */
 static noinline int run_cmd(const struct shell_cmd *cmd, int argc, char **argv)
 {
 	const char *volatile name = argv[0];
 	unsigned int cpu = smp_processor_id();
+	jmp_buf *outer = oops_recovery[cpu];
+	unsigned long flags;
 	jmp_buf recover;
 	int ret;
 
+	local_save_flags(flags);
 	if (setjmp(recover)) {
-		local_irq_enable();
+		oops_recovery[cpu] = outer;
+		local_irq_restore(flags);
 		shprintf("%s: stopped by a kernel oops (report above); the shell goes on\n", name);
 		return -1;
 	}
 	oops_recovery[cpu] = &recover;
 	ret = cmd->fn(argc, argv);
-	oops_recovery[cpu] = NULL;
+	oops_recovery[cpu] = outer;
 	return ret;
 }
 

@@ -6,8 +6,9 @@
  *   entered in SVC or HYP mode, MMU and D-cache off, wherever the loader put the image:
  *   PA 0x10000 (QEMU -kernel), 0x8000 (Pi firmware), anywhere (U-Boot bootz).
  *
- * Steps:  drop HYP -> SVC | park secondary cores | copy the image down to PA 0x8000 if it
- * runs elsewhere | check r2 is a DTB (ATAGS get a clear message) | build the initial L1
+ * Steps:  drop HYP -> SVC | park secondary cores | check r2 is a DTB (ATAGS get a clear
+ * message) lying clear of the kernel's memory | copy the image to PA 0x8000 if it runs
+ * elsewhere (from a relocated copy of this head) | build the initial L1
  * table swapper_pg_dir at PA 0x4000 | set up the CPU (TEX remap, domains, TTBRs) | MMU on |
  * jump to the kernel's virtual address, zero .bss, call start_kernel().
  *
@@ -23,6 +24,7 @@
 #include <asm/pgtable-2level-hwdef.h>
 
 #define SWAPPER_PG_DIR_PHYS (KERNEL_PHYS_START - 0x4000)
+#define FDT_TOTALSIZE_OFF 4	/* struct fdt_header: magic, totalsize, ... (big-endian) */
 #define UART_DR 0x00
 #define UART_FR 0x18
 #define UART_FR_TXFF (1 << 5)
@@ -55,6 +57,15 @@
 1:	cpsid	aif, #SVC_MODE
 	.endm
 
+/* icache_new_code: instructions were just written (MMU off): forget stale I-cache lines and
+ * branch predictions before running them. */
+	.macro	icache_new_code
+	mcr	p15, 0, r0, c7, c5, 0		@ ICIALLU
+	mcr	p15, 0, r0, c7, c5, 6		@ BPIALL
+	dsb
+	isb
+	.endm
+
 	.arch	armv7-a
 	.arch_extension virt
 	.arch_extension sec
@@ -85,46 +96,13 @@ stext:
 	ands	r4, r4, #3
 	bne	secondary_park
 
-	/* 3. Run at PA 0x8000: copy the image there if it was loaded elsewhere. */
-	adr	r4, _head			@ r4 = where we run
-	mov	r8, r4				@ r8 = load address, reported later
-	ldr	r5, =KERNEL_PHYS_START		@ r5 = where we must run
-	ldr	r6, =_image_size
-	cmp	r4, r5
-	beq	3f
-	bhi	5f
-	bl	copy_backward
-	b	6f
 	/*
-	 * Moving down over ourselves: the copy loop would overwrite itself. First copy this head
-	 * (it holds the loop) to its destination, which lies entirely below the running code,
-	 * then finish from there: the whole image is copied again, rewriting the running head
-	 * with the same bytes.
+	 * 3. r2 must point at a flattened device tree: pimm does not speak ATAGS. Checked before
+	 * anything is copied (the copy and the page table could overwrite it), over its whole
+	 * totalsize: no byte of it may lie in the kernel's memory, SWAPPER_PG_DIR_PHYS.._end
+	 * (the initial page table, the image at 0x8000, .bss). Linux's zImage decompressor
+	 * (arch/arm/boot/compressed/head.S) likewise checks its destination against the DTB.
 	 */
-5:	sub	r0, r4, r5
-	ldr	r1, .Lhead_size
-	cmp	r0, r1
-	blo	load_gap_too_small
-	mov	r12, r6
-	mov	r6, r1
-	bl	copy_forward			@ head -> 0x8000
-	mov	r6, r12
-	adr	r0, 7f
-	sub	r0, r0, r4
-	add	r0, r0, r5
-	bx	r0				@ continue in the copied head
-7:	bl	copy_forward			@ the whole image
-6:	mcr	p15, 0, r0, c7, c5, 0		@ ICIALLU: the copy is new code
-	mcr	p15, 0, r0, c7, c5, 6		@ BPIALL
-	dsb
-	isb
-	adr	r6, 3f
-	adr	r0, _head			@ where this code runs now (source or copy)
-	sub	r6, r6, r0
-	add	r6, r6, r5
-	bx	r6				@ continue in the copy
-3:
-	/* 4. r2 must point at a flattened device tree: pimm does not speak ATAGS. */
 	tst	r10, #3
 	bne	bad_dtb
 	cmp	r10, #0
@@ -133,13 +111,58 @@ stext:
 	ldr	r5, =0xedfe0dd0			@ 0xd00dfeed, big-endian in memory
 	cmp	r4, r5
 	bne	bad_dtb
-	ldr	r4, =KERNEL_PHYS_START		@ the DTB must not sit where .bss will be zeroed
+	ldr	r4, [r10, #FDT_TOTALSIZE_OFF]
+	rev	r4, r4				@ totalsize (big-endian)
+	adds	r4, r10, r4			@ r4 = end of the DTB
+	mvncs	r4, #0				@ (past 4 GiB: up to the top)
 	ldr	r5, =(_end - PAGE_OFFSET)
-	cmp	r10, r4
-	blo	4f
 	cmp	r10, r5
-	blo	dtb_overlaps
+	bhs	4f				@ starts at or above _end: clear
+	ldr	r5, =SWAPPER_PG_DIR_PHYS
+	cmp	r4, r5
+	bhi	dtb_overlaps			@ ends above SWAPPER_PG_DIR_PHYS: overlaps
 4:
+	/*
+	 * 4. Run at PA 0x8000: copy the image there if it was loaded elsewhere. The copy loop
+	 * lives in this head, which the copy overwrites whenever source and destination overlap
+	 * (a load gap smaller than the image, in either direction). So, as Linux's decompressor
+	 * relocates itself out of the way first, copy the head to a scratch place that neither
+	 * the source nor the destination touches, copy the image from there, then jump into the
+	 * copy at 0x8000:
+	 *   loaded above 0x8000: scratch = SWAPPER_PG_DIR_PHYS (the page table is built later);
+	 *   loaded below 0x8000: scratch = the destination's .bss right after the copied image
+	 *                        (the source ends below it; __mmap_switched zeroes it later).
+	 * Any 4-byte aligned load address works; the DTB was checked above against both places.
+	 */
+	adr	r4, _head			@ r4 = where we run
+	mov	r8, r4				@ r8 = load address, reported later
+	ldr	r5, =KERNEL_PHYS_START		@ r5 = where we must run
+	ldr	r6, =_image_size
+	cmp	r4, r5
+	beq	3f
+	ldrhi	r5, =SWAPPER_PG_DIR_PHYS	@ r5 = scratch
+	addlo	r5, r5, r6
+	addlo	r5, r5, #7
+	biclo	r5, r5, #7
+	ldr	r6, .Lhead_size
+	bl	copy_forward			@ head -> scratch (disjoint from the source)
+	icache_new_code
+	adr	r0, 7f
+	sub	r0, r0, r4
+	add	r0, r0, r5
+	bx	r0				@ continue in the scratch head
+7:	ldr	r5, =KERNEL_PHYS_START
+	ldr	r6, =_image_size
+	cmp	r4, r5
+	blhi	copy_forward			@ moving down: front to back
+	bllo	copy_backward			@ moving up: back to front
+	icache_new_code
+	adr	r6, 3f
+	adr	r0, _head			@ where this code runs now (the scratch head)
+	sub	r6, r6, r0
+	add	r6, r6, r5
+	bx	r6				@ continue in the copy at 0x8000
+3:
 	bl	__create_page_tables
 	bl	__v7_setup
 	ldr	r13, =__mmap_switched		@ virtual address to continue at
@@ -148,8 +171,8 @@ stext:
 	.word	__head_end - _head
 	.ltorg
 
-/* Copy r6 bytes from r4 down to r5 (r5 < r4): a forward copy is safe. No stack yet:
- * uses r0-r3, r7 only, keeps r4-r6. */
+/* Copy r6 bytes from r4 to r5, front to back: safe when r5 < r4 or the two do not overlap.
+ * No stack yet: uses r0-r3, r7 only, keeps r4-r6. */
 copy_forward:
 	mov	r2, r4
 	mov	r3, r5
@@ -298,20 +321,22 @@ bad_dtb:
 	adrl	r0, msg_bad_dtb2
 	bl	early_puts_phys
 	b	halt
-load_gap_too_small:
-	adrl	r0, msg_load_gap
-	bl	early_puts_phys
-	mov	r0, r4
-	bl	early_puthex_phys
-	adrl	r0, msg_dtb_overlaps2
-	bl	early_puts_phys
-	b	halt
+/* The DTB (r10 .. r4) overlaps SWAPPER_PG_DIR_PHYS.._end: say where, and stop. */
 dtb_overlaps:
+	mov	r5, r4
 	adrl	r0, msg_dtb_overlaps
 	bl	early_puts_phys
 	mov	r0, r10
 	bl	early_puthex_phys
+	adrl	r0, msg_dtb_overlaps1
+	bl	early_puts_phys
+	mov	r0, r5
+	bl	early_puthex_phys
 	adrl	r0, msg_dtb_overlaps2
+	bl	early_puts_phys
+	ldr	r0, =(_end - PAGE_OFFSET)
+	bl	early_puthex_phys
+	adrl	r0, msg_dtb_overlaps3
 	bl	early_puts_phys
 halt:	wfi
 	b	halt
@@ -356,10 +381,12 @@ msg_bad_dtb2:
 	.asciz	" does not point to a flattened device tree (magic 0xd00dfeed).\r\n  pimm needs a DTB, ATAGS are not supported: boot QEMU with -dtb FILE, a Pi with device_tree= in config.txt.\r\n"
 msg_dtb_overlaps:
 	.asciz	"\r\nError: the device tree at "
-msg_load_gap:
-	.asciz	"\r\nError: image loaded at "
+msg_dtb_overlaps1:
+	.asciz	".."
 msg_dtb_overlaps2:
-	.asciz	" lies inside the kernel's memory (PA 0x8000.._end): load it higher.\r\n"
+	.asciz	" overlaps the kernel's memory (initial page table, image, .bss: PA 0x00004000.."
+msg_dtb_overlaps3:
+	.asciz	"): load it higher.\r\n"
 	.align	2
 
 	.globl	__head_end

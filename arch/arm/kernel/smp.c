@@ -42,6 +42,8 @@
 
 /* Linux waits 1 s; an emulated CPU on a loaded host can need longer to be scheduled. */
 #define BOOT_TIMEOUT_NS 5000000000ull
+/* smp_send_stop's wait: Linux's is 1 s too, longer here for the same reason. */
+#define STOP_TIMEOUT_NS 5000000000ull
 
 /* Read by head.S with the MMU off: keep the layout (pgdir +0, swapper +4, stack +8). */
 struct secondary_data {
@@ -208,12 +210,19 @@ void smp_send_ipi(unsigned int cpu, enum ipi_msg_type ipi)
 
 static unsigned long stop_park_pa;
 
-/* IPI_CPU_STOP: leave for good (panic, poweroff, the hvc reboot). */
+/*
+ * IPI_CPU_STOP (Linux's ipi_cpu_stop): leave for good - panic, or the hvc reboot. Interrupts
+ * off, tick off, offline, then wait in wfi; or, for the reboot, jump to its identity-mapped
+ * parking code. "CPU%u: stopping" as Linux prints it while the system runs (not on a restart;
+ * Linux follows it with dump_stack(), which pimm does not have).
+ */
 static void __noreturn ipi_cpu_stop(void)
 {
 	unsigned int cpu = smp_processor_id();
 
 	local_irq_disable();
+	if (!stop_park_pa)
+		pr_crit("CPU%u: stopping\n", cpu);
 	write_cntv_ctl(0); /* tick off */
 	__atomic_and_fetch(&cpu_online_bits, ~(1UL << cpu), __ATOMIC_SEQ_CST);
 	dsb();
@@ -224,10 +233,14 @@ static void __noreturn ipi_cpu_stop(void)
 		wfi();
 }
 
+/*
+ * Linux's smp_send_stop: IPI_CPU_STOP to every other online CPU, then wait, bounded, until
+ * they are offline. park_pa: 0 (panic), or the reboot's parking code (see ipi_cpu_stop).
+ */
 void smp_send_stop(unsigned long park_pa)
 {
 	unsigned int cpu, self = smp_processor_id();
-	u64 until = local_clock() + BOOT_TIMEOUT_NS;
+	u64 until = local_clock() + STOP_TIMEOUT_NS;
 
 	stop_park_pa = park_pa;
 	dsb();
@@ -236,9 +249,21 @@ void smp_send_stop(unsigned long park_pa)
 			smp_send_ipi(cpu, IPI_CPU_STOP);
 	while (cpu_online_bits & ~(1UL << self))
 		if (local_clock() > until) {
-			pr_warn("SMP: failed to stop secondary CPUs %lx\n", cpu_online_bits);
+			pr_warn("SMP: failed to stop secondary CPUs\n");
 			break;
 		}
+}
+
+/* A CPU entering panic() while another one is in it: go offline and stop (Linux's ARM
+ * panic_smp_self_stop), so that the panicking CPU's smp_send_stop does not wait for it. */
+void __noreturn panic_smp_self_stop(void)
+{
+	local_irq_disable();
+	__atomic_and_fetch(&cpu_online_bits, ~(1UL << smp_processor_id()), __ATOMIC_SEQ_CST);
+	dsb();
+	sev();
+	for (;;)
+		wfi();
 }
 
 void handle_IPI(unsigned int ipinr)

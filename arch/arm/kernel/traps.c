@@ -6,7 +6,8 @@
  *   1. the faulting instruction has an exception-table fixup (get_kernel_nofault32 & co):
  *      remember the fault, resume at the fixup, which returns -EFAULT;
  *   2. the fault happened inside a shell command: print Linux's oops report and unwind to the
- *      shell prompt (oops_recover), the kernel keeps running;
+ *      command's recovery point (run_cmd in kernel/shell/shell.c, which puts back the interrupt
+ *      state and any enclosing command's point), the kernel keeps running;
  *   3. otherwise: the oops report, then panic("Fatal exception").
  * Fault status codes are decoded with the names Linux uses (arch/arm/mm/fsr-2level.c).
  */

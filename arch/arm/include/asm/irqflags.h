@@ -4,7 +4,8 @@
 #ifndef _ASM_IRQFLAGS_H
 #define _ASM_IRQFLAGS_H
 
-/* The CPSR: mode bits and the I/F masks (Linux's arch_local_save_flags). */
+/* This CPU's CPSR: mode bits and the I/F masks, for a later local_irq_restore (Linux's
+ * arch_local_save_flags). */
 static inline unsigned long arch_local_save_flags(void)
 {
 	unsigned long flags;
@@ -28,12 +29,12 @@ static inline void arch_local_irq_restore(unsigned long flags)
 #define local_irq_disable() __asm__ __volatile__("cpsid i" ::: "memory", "cc")
 #define local_irq_save(flags) ((flags) = arch_local_irq_save())
 #define local_irq_restore(flags) arch_local_irq_restore(flags)
+#define local_save_flags(flags) ((flags) = arch_local_save_flags())
 
+/* True when IRQs are masked on this CPU (CPSR.I, bit 7). */
 static inline bool irqs_disabled(void)
 {
-	unsigned long flags;
-	__asm__ __volatile__("mrs %0, cpsr" : "=r"(flags));
-	return flags & 0x80;
+	return arch_local_save_flags() & 0x80; /* PSR_I_BIT */
 }
 
 #endif

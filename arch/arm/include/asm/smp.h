@@ -54,6 +54,8 @@ void smp_send_ipi(unsigned int cpu, enum ipi_msg_type ipi);
 /* Stop every other CPU: it masks IRQs, stops its tick, goes offline and waits in wfi — or,
  * if park_pa is not 0, jumps to that identity-mapped address (the hvc reboot's spin table). */
 void smp_send_stop(unsigned long park_pa);
+/* Called by panic() on a CPU that finds another CPU already in panic: offline, stop here. */
+void __noreturn panic_smp_self_stop(void);
 const char *ipi_name(unsigned int ipinr);
 
 /* How a board starts its secondary CPUs (Linux's struct smp_operations, the part pimm uses). */

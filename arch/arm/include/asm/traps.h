@@ -11,7 +11,8 @@
 #include <asm/smp.h>
 #include <pimm/vsprintf.h>
 
-/* Set by the shell while a command runs on this CPU: an oops then longjmps here. */
+/* Set by the shell while a command runs on this CPU: an oops then longjmps here. A nested
+ * command (`on 0 CMD`) saves the outer one's and puts it back when it ends. */
 extern jmp_buf *oops_recovery[CONFIG_NR_CPUS];
 
 const char *fsr_name(u32 fsr, bool prefetch);
