@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 2: boot, the console shell and its general commands, faults, boot protocol cases."""
+"""Boot, the console shell and its general commands, faults, boot protocol cases."""
 import re
 import time
 

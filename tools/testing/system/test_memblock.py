@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 3: device tree, boot arguments and memblock (setup_arch up to arm_memblock_init).
+"""Device tree, boot arguments and memblock (setup_arch up to arm_memblock_init).
 
 Each case boots its own QEMU. Expected values are computed, not typed in: the reserved-memory
 layout comes from the booted DTB (decompiled with the host's dtc), the kernel's bounds from

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 4: paging_init's page tables, `walk` against the MMU and QEMU's own page walk
+"""paging_init's page tables, `walk` against the MMU and QEMU's own page walk
 (monitor gva2gpa), ptdump/layout/vmmap, W^X, and faults - in both the 2G and the 3G split.
 
 Every case below runs once per split (suffix _2G / _3G), each in its own QEMU."""

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 5 (SMP part): CPUs 1-3 brought up, IPIs, `cpus`, `on CPU COMMAND`."""
+"""SMP: CPUs 1-3 brought up, IPIs, `cpus`, `on CPU COMMAND`."""
 import os
 import re
 import subprocess

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Issue 5 (nodes, zones, struct page; zonelists and pagesets): bootmem_init's and
+"""Nodes, zones, struct page, zonelists and pagesets: bootmem_init's and
 build_all_zonelists' boot lines, `zoneinfo`, `page`, `whatis`, in the 2G and the 3G split.
 
 Expected values are computed from what the kernel itself reports elsewhere, never typed in:
