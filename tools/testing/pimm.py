@@ -27,6 +27,9 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMPT = "pimm> "
 QEMU = "qemu-system-arm"
+MUX_ID = "console"  # the multiplexed stdio chardev of qemu_command(mux=True)
+# QEMU's mux escape keys, as tools/run announces them
+MUX_HELP = "Ctrl-A x quits QEMU, Ctrl-A c switches between console and QEMU monitor, Ctrl-A h lists the keys"
 # what a boot needs from a build directory: ensure_built makes these and copies them for a Machine
 BOOT_FILES = ("kernel7.img", "kernel.elf", os.path.join("dts", "rpi2b-lab.dtb"))
 
@@ -96,15 +99,23 @@ def ensure_built(options=(), quiet=True, snapshot=None, bdir=None):
 
 
 def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=False,
-                 monitor=None, extra=(), kernel=None, gdb_socket=None):
+                 monitor=None, extra=(), kernel=None, gdb_socket=None, mux=False):
     """The QEMU raspi2b command line that boots pimm like a Pi 2 (docs/design.md: the QEMU
     platform). bdir: where kernel7.img and dts/rpi2b-lab.dtb are (a build dir or a snapshot).
     gdb: wait at reset for gdb on TCP :1234; gdb_socket: wait at reset for gdb on that unix
-    socket (no port to clash between parallel QEMUs)."""
+    socket (no port to clash between parallel QEMUs). mux: the console for a person (tools/run):
+    stdio goes through QEMU's multiplexer, shared by the serial port and the QEMU monitor
+    (Ctrl-A x quits, Ctrl-A c toggles serial/monitor; signal=off: Ctrl-C reaches the guest
+    instead of killing QEMU); the monitor argument is then ignored."""
     cmd = [QEMU, "-M", "raspi2b", "-m", "1G", "-smp", "4",
            "-kernel", kernel or os.path.join(bdir, "kernel7.img"),
-           "-display", "none", "-serial", "stdio",
-           "-semihosting-config", "enable=on,target=native"]
+           "-display", "none"]
+    if mux:
+        cmd += ["-chardev", f"stdio,id={MUX_ID},mux=on,signal=off",
+                "-serial", f"chardev:{MUX_ID}", "-mon", f"chardev={MUX_ID},mode=readline"]
+    else:
+        cmd += ["-serial", "stdio"]
+    cmd += ["-semihosting-config", "enable=on,target=native"]
     if dtb != "none":
         cmd += ["-dtb", dtb or os.path.join(bdir, "dts", "rpi2b-lab.dtb")]
     if append:
@@ -117,7 +128,8 @@ def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=Fal
         cmd += ["-s", "-S"]
     elif gdb_socket:
         cmd += ["-gdb", f"unix:{gdb_socket},server,nowait", "-S"]
-    cmd += ["-monitor", f"unix:{monitor},server,nowait" if monitor else "none"]
+    if not mux:
+        cmd += ["-monitor", f"unix:{monitor},server,nowait" if monitor else "none"]
     return cmd + list(extra)
 
 

@@ -28,6 +28,10 @@ def run_from_a_pipe_prints_the_session_and_exits_zero():
     assert r.returncode == 0, (r.returncode, r.stderr[-2000:])
     out = r.stdout.replace("\r", "")
     assert "pimm> help" in out and "  poweroff " in out and "Power down" in out, out[-2000:]
+    # the multiplexer's keys are announced on stderr, the console (stdout) stays the kernel's
+    assert "tools/run: Ctrl-A x quits QEMU" in r.stderr and "Ctrl-A" not in out, r.stderr
+    assert out.startswith("[    0.000000] Booting pimm"), out[:300]
+    assert "(qemu)" not in out and " monitor - type 'help'" not in out, out  # no monitor banner
     assert wall < 20, wall  # generous: the README reports the real figure (tools/bench)
 
 
@@ -54,6 +58,7 @@ def run_rejects_bad_arguments():
         assert r.returncode != 0 and needle in r.stderr + r.stdout, (args, r.stderr)
     r = tools_run(["--help"], "")
     assert r.returncode == 0 and "usage: tools/run" in r.stdout
+    assert "Ctrl-A x quits QEMU" in r.stdout and "Ctrl-A c" in r.stdout, r.stdout
 
 
 @case
@@ -203,6 +208,92 @@ def parallel_builds_of_one_fresh_directory_wait_for_each_other():
         m = boot(kernel=os.path.join(snaps[0], "kernel7.img"),
                  dtb=os.path.join(snaps[0], pimm.BOOT_FILES[2]))
         assert "pimm version" in m.cmd("version")
+
+
+class PtyRun:
+    """tools/run ARGS on a pseudo-terminal, as a person runs it: stdin, stdout and stderr are
+    the pty's slave side (so run.py puts it in raw mode); the test reads and types through the
+    master side."""
+
+    def __init__(self, args):
+        import pty
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen([RUN] + args, stdin=slave, stdout=slave, stderr=slave,
+                                     start_new_session=True)
+        os.close(slave)
+        self.out = b""
+
+    def expect(self, needle, timeout=60):
+        """Read until bytes `needle` appear after what earlier expects consumed."""
+        import select
+        end = time.monotonic() + timeout
+        while needle not in self.out:
+            left = end - time.monotonic()
+            if left <= 0 or not select.select([self.master], [], [], left)[0]:
+                raise AssertionError(f"no {needle!r} on the terminal: {self.out[-2000:]!r}")
+            try:
+                data = os.read(self.master, 4096)
+            except OSError:  # EIO: every slave descriptor closed (QEMU and run.py gone)
+                data = b""
+            if not data:
+                raise AssertionError(f"terminal closed before {needle!r}: {self.out[-2000:]!r}")
+            self.out += data
+        i = self.out.index(needle) + len(needle)
+        seen, self.out = self.out[:i], self.out[i:]
+        return seen
+
+    def type(self, data):
+        os.write(self.master, data)
+
+    def close(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, 9)
+            self.proc.wait()
+        os.close(self.master)
+
+
+@case
+def run_on_a_terminal_ctrl_c_is_the_shells_ctrl_a_reaches_qemu():
+    t = PtyRun([])
+    try:
+        t.expect(b"tools/run: Ctrl-A x quits QEMU, Ctrl-A c switches between console and QEMU "
+                 b"monitor")
+        t.expect(b"pimm> ")
+        t.type(b"versio\x03")                 # Ctrl-C: the shell abandons the line...
+        t.expect(b"versio^C")
+        t.expect(b"pimm> ")
+        t.type(b"version\r")                  # ...and QEMU, not signalled, still runs it
+        t.expect(b"pimm version")
+        t.expect(b"pimm> ")
+        t.type(b"\x01c")                       # Ctrl-A c: the QEMU monitor
+        t.expect(b"(qemu) ")
+        t.type(b"info status\r")
+        t.expect(b"VM status: running")
+        t.type(b"\x01c\r")                     # back to the console: the shell prompts again
+        t.expect(b"pimm> ")
+        assert t.proc.poll() is None
+        t.type(b"\x01x")                       # Ctrl-A x: QEMU quits
+        t.expect(b"QEMU: Terminated")
+        assert t.proc.wait(timeout=20) == 0
+    finally:
+        t.close()
+
+
+@case
+def run_on_a_terminal_ctrl_a_x_leaves_a_kernel_that_never_answers():
+    t = PtyRun(["--", "-S"])  # every CPU stopped at reset: nothing will ever be printed
+    try:
+        t.expect(b"tools/run: Ctrl-A x quits QEMU")
+        time.sleep(1)
+        t.type(b"version\r\x03")              # neither a command nor Ctrl-C gets an answer
+        time.sleep(0.5)
+        assert t.proc.poll() is None
+        t.type(b"\x01x")
+        t.expect(b"QEMU: Terminated")
+        assert t.proc.wait(timeout=20) == 0
+        assert b"pimm" not in t.out, t.out
+    finally:
+        t.close()
 
 
 @case
