@@ -146,7 +146,8 @@ class Machine:
 
     .bdir is the build directory; the kernel image, ELF and default DTB are copied from it
     (under its build_lock) into the Machine's temporary directory and booted from there:
-    .image and .elf are those copies, so symbols are read from exactly the booted kernel.
+    .boot_dir holds them (same layout as a build dir), .image and .elf are the image and ELF
+    there: read symbols from .elf (or .boot_dir), they are exactly the booted kernel's.
     A timeout (wait_for, cmd, wait_exit) raises BootError with the console's tail and every
     CPU's registers from the QEMU monitor (`info registers -a`); .diagnosis keeps that text.
 
@@ -173,6 +174,7 @@ class Machine:
         except BaseException:
             shutil.rmtree(self.tmp, ignore_errors=True)
             raise
+        self.boot_dir = self.tmp  # the snapshot of BOOT_FILES that this machine boots
         self.image = os.path.join(self.tmp, "kernel7.img")
         self.elf = os.path.join(self.tmp, "kernel.elf")
         self.diagnosis = ""
