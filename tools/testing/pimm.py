@@ -13,6 +13,8 @@ lab grader. Python 3 standard library only.
     with Machine(overwrite=[("bad.dtb", 0x08000000, 64 * 1024)], wait_prompt=False) as m:
         m.wait_for("Kernel panic")
 """
+import contextlib
+import fcntl
 import os
 import re
 import shutil
@@ -25,6 +27,11 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMPT = "pimm> "
 QEMU = "qemu-system-arm"
+MUX_ID = "console"  # the multiplexed stdio chardev of qemu_command(mux=True)
+# QEMU's mux escape keys, as tools/run announces them
+MUX_HELP = "Ctrl-A x quits QEMU, Ctrl-A c switches between console and QEMU monitor, Ctrl-A h lists the keys"
+# what a boot needs from a build directory: ensure_built makes these and copies them for a Machine
+BOOT_FILES = ("kernel7.img", "kernel.elf", os.path.join("dts", "rpi2b-lab.dtb"))
 
 
 def build_dir_for(options=()):
@@ -35,36 +42,80 @@ def build_dir_for(options=()):
     return os.path.join(ROOT, "build-" + tag)
 
 
-def ensure_built(options=(), quiet=True):
-    """meson setup (if needed) and ninja; returns the build dir. Raises on failure."""
-    bdir = build_dir_for(options)
-    out = subprocess.DEVNULL if quiet else None
+LOCK_NAME = ".pimm-build.lock"
+
+
+@contextlib.contextmanager
+def build_lock(bdir):
+    """Hold an exclusive lock on build directory bdir (a flock on bdir/.pimm-build.lock; the
+    directory is created if needed, meson accepts an empty one). Every configure, build and
+    snapshot of bdir by this module happens under it: tests run in parallel, and two ninja
+    runs in one directory would write the same kernel.elf while a third test copies it."""
+    os.makedirs(bdir, exist_ok=True)
+    fd = os.open(os.path.join(bdir, LOCK_NAME), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the last descriptor releases the flock
+
+
+def _configure_and_build(bdir, options):
+    """meson setup (out of tree, in bdir) if bdir is not configured yet, then ninja. Lock held."""
     if not os.path.exists(os.path.join(bdir, "build.ninja")):
+        for name in os.listdir(bdir):  # what a setup that failed half-way left: start again
+            if name != LOCK_NAME:
+                path = os.path.join(bdir, name)
+                shutil.rmtree(path) if os.path.isdir(path) else os.remove(path)
         cmd = ["meson", "setup", "--cross-file", os.path.join(ROOT, "cross", "arm-none-eabi.txt"),
                bdir, ROOT] + list(options)
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode:
             raise RuntimeError("meson setup failed:\n" + r.stdout)
-    r = subprocess.run(["ninja", "-C", bdir, "kernel7.img", "kernel.elf", "dts/rpi2b-lab.dtb"],
+    r = subprocess.run(["ninja", "-C", bdir] + list(BOOT_FILES),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode:
         r = subprocess.run(["ninja", "-C", bdir], stdout=subprocess.PIPE,
                            stderr=subprocess.STDOUT, text=True)
         if r.returncode:
             raise RuntimeError("build failed:\n" + r.stdout[-4000:])
-    del out
+
+
+def ensure_built(options=(), quiet=True, snapshot=None, bdir=None):
+    """meson setup (if needed) and ninja, under the directory's build_lock; returns the build
+    dir (build_dir_for(options) unless bdir is given). snapshot: a directory to copy
+    BOOT_FILES into before the lock is released, so that what is booted from there is exactly
+    what this build made, whatever runs later in the build dir. Raises RuntimeError on failure."""
+    del quiet  # the build's output is only shown when it fails
+    bdir = os.path.abspath(bdir or build_dir_for(options))
+    with build_lock(bdir):
+        _configure_and_build(bdir, options)
+        if snapshot:
+            for rel in BOOT_FILES:
+                dst = os.path.join(snapshot, rel)
+                os.makedirs(os.path.dirname(dst), exist_ok=True)
+                shutil.copyfile(os.path.join(bdir, rel), dst)
     return bdir
 
 
 def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=False,
-                 monitor=None, extra=(), kernel=None, gdb_socket=None):
-    """The QEMU raspi2b command line that boots pimm like a Pi 2 (DESIGN.md section 4).
+                 monitor=None, extra=(), kernel=None, gdb_socket=None, mux=False):
+    """The QEMU raspi2b command line that boots pimm like a Pi 2 (docs/design.md: the QEMU
+    platform). bdir: where kernel7.img and dts/rpi2b-lab.dtb are (a build dir or a snapshot).
     gdb: wait at reset for gdb on TCP :1234; gdb_socket: wait at reset for gdb on that unix
-    socket (no port to clash between parallel QEMUs)."""
+    socket (no port to clash between parallel QEMUs). mux: the console for a person (tools/run):
+    stdio goes through QEMU's multiplexer, shared by the serial port and the QEMU monitor
+    (Ctrl-A x quits, Ctrl-A c toggles serial/monitor; signal=off: Ctrl-C reaches the guest
+    instead of killing QEMU); the monitor argument is then ignored."""
     cmd = [QEMU, "-M", "raspi2b", "-m", "1G", "-smp", "4",
            "-kernel", kernel or os.path.join(bdir, "kernel7.img"),
-           "-display", "none", "-serial", "stdio",
-           "-semihosting-config", "enable=on,target=native"]
+           "-display", "none"]
+    if mux:
+        cmd += ["-chardev", f"stdio,id={MUX_ID},mux=on,signal=off",
+                "-serial", f"chardev:{MUX_ID}", "-mon", f"chardev={MUX_ID},mode=readline"]
+    else:
+        cmd += ["-serial", "stdio"]
+    cmd += ["-semihosting-config", "enable=on,target=native"]
     if dtb != "none":
         cmd += ["-dtb", dtb or os.path.join(bdir, "dts", "rpi2b-lab.dtb")]
     if append:
@@ -77,7 +128,8 @@ def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=Fal
         cmd += ["-s", "-S"]
     elif gdb_socket:
         cmd += ["-gdb", f"unix:{gdb_socket},server,nowait", "-S"]
-    cmd += ["-monitor", f"unix:{monitor},server,nowait" if monitor else "none"]
+    if not mux:
+        cmd += ["-monitor", f"unix:{monitor},server,nowait" if monitor else "none"]
     return cmd + list(extra)
 
 
@@ -92,12 +144,19 @@ class Machine:
     options: meson -D options (built in their own directory). wait_prompt: return once the
     shell prompt is up (the boot log is then in .boot_log); False to watch a failing boot.
 
+    .bdir is the build directory; the kernel image, ELF and default DTB are copied from it
+    (under its build_lock) into the Machine's temporary directory and booted from there:
+    .boot_dir holds them (same layout as a build dir), .image and .elf are the image and ELF
+    there: read symbols from .elf (or .boot_dir), they are exactly the booted kernel's.
+    A timeout (wait_for, cmd, wait_exit) raises BootError with the console's tail and every
+    CPU's registers from the QEMU monitor (`info registers -a`); .diagnosis keeps that text.
+
     overwrite=[(FILE, PA) or (FILE, PA, FILL), ...]: write FILE's bytes into guest RAM at PA
     before the first guest instruction (after QEMU's loaders ran), zero-filling up to FILL
     bytes when the file is shorter. This is how a device tree that QEMU's -dtb loader refuses
     (bad magic or version, truncated, offsets out of bounds...) or edits (QEMU rewrites or
     adds /memory, so "no /memory" and "#address-cells 3" cannot pass through it) reaches the
-    kernel: QEMU loads the good default DTB at 0x08000000 (r2 points there, DESIGN section 4),
+    kernel: QEMU loads the good default DTB at 0x08000000 (r2 points there, docs/design.md),
     then the blob is put over it. The FILL zeros make sure nothing of the good blob that QEMU
     loaded (its edited copy is larger than the file) is left after a shorter one. Mechanism:
     QEMU starts paused with its gdb stub on a unix socket in the Machine's temporary directory
@@ -109,23 +168,31 @@ class Machine:
 
     def __init__(self, dtb=None, append=None, initrd=None, options=(), extra=(), icount=False,
                  timeout=20, wait_prompt=True, name="pimm", kernel=None, overwrite=()):
-        self.bdir = ensure_built(options)
         self.tmp = tempfile.mkdtemp(prefix="pimm-")
+        try:
+            self.bdir = ensure_built(options, snapshot=self.tmp)
+        except BaseException:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise
+        self.boot_dir = self.tmp  # the snapshot of BOOT_FILES that this machine boots
+        self.image = os.path.join(self.tmp, "kernel7.img")
+        self.elf = os.path.join(self.tmp, "kernel.elf")
+        self.diagnosis = ""
         self.mon_path = os.path.join(self.tmp, "monitor.sock")
         self.name = name
         self.overwrite = list(overwrite)
         gdb_sock = os.path.join(self.tmp, "gdb.sock") if overwrite else None
-        self.cmdline = qemu_command(self.bdir, dtb, append, initrd, icount, False,
+        self.cmdline = qemu_command(self.tmp, dtb, append, initrd, icount, False,
                                     self.mon_path, extra, kernel, gdb_sock)
         self.buf = ""
         self.pos = 0
         self.lock = threading.Condition()
         self.t0 = time.monotonic()
+        self.mon = None
         self.proc = subprocess.Popen(self.cmdline, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
-        self.mon = None
         if overwrite:
             try:
                 self._overwrite(gdb_sock, overwrite)
@@ -189,9 +256,13 @@ class Machine:
                     self.pos = m.end()
                     return m
                 left = end - time.monotonic()
-                if left <= 0 or (self.proc.poll() is not None and not self.reader.is_alive()):
-                    raise BootError(f"timeout waiting for {pattern!r}; console:\n{self.buf[-3000:]}")
+                if self.proc.poll() is not None and not self.reader.is_alive():
+                    raise BootError(f"QEMU exited ({self.proc.returncode}) while waiting for "
+                                    f"{pattern!r}; console:\n{self.buf[-3000:]}")
+                if left <= 0:
+                    break
                 self.lock.wait(min(left, 0.2))
+        raise BootError(f"timeout ({timeout} s) waiting for {pattern!r}\n" + self.diagnose())
 
     def send(self, text):
         self.proc.stdin.write(text.encode())
@@ -239,6 +310,54 @@ class Machine:
             data += chunk
         return data.decode("utf-8", "replace")
 
+    def registers(self):
+        """Every CPU's core registers from the QEMU monitor (`info registers -a`), without the
+        floating-point ones: "CPU#N" then R00-R15 and PSR lines."""
+        text = self.monitor("info registers -a")
+        keep = [l for l in text.splitlines() if re.match(r"(CPU#\d|R\d\d=|PSR=)", l.strip())]
+        if not keep:
+            raise BootError("no registers in the monitor's answer: " + text[-500:])
+        pcs = re.findall(r"R15=([0-9a-f]{8})", "\n".join(keep))
+        names = self._symbolize(pcs)
+        out = []
+        for line in keep:
+            out.append(line)
+            m = re.search(r"R15=([0-9a-f]{8})", line)
+            if m and names.get(m.group(1)):
+                out.append(f"    pc is in {names[m.group(1)]}")
+        return "\n".join(out)
+
+    def _symbolize(self, addrs):
+        """{hex address: "function (file:line)"} from the booted kernel.elf (addr2line); empty
+        for addresses it does not know or when the tool is missing."""
+        if not addrs or not os.path.exists(self.elf):
+            return {}
+        try:
+            r = subprocess.run(["arm-none-eabi-addr2line", "-f", "-e", self.elf] + addrs,
+                               capture_output=True, text=True, timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            return {}
+        lines = r.stdout.splitlines()
+        if r.returncode or len(lines) != 2 * len(addrs):
+            return {}
+        return {a: f"{lines[2 * i]} ({os.path.relpath(lines[2 * i + 1], ROOT)})"
+                for i, a in enumerate(addrs) if lines[2 * i] != "??"}
+
+    def diagnose(self, tail=2500):
+        """What a hang looks like: the console's last `tail` characters and, while QEMU runs,
+        every CPU's registers (a monitor failure is reported, not raised). Kept in .diagnosis
+        (save_log writes it too)."""
+        text = f"console (last {tail} characters):\n{self.buf[-tail:]}\n"
+        if self.proc.poll() is None:
+            try:
+                text += "registers (QEMU monitor, info registers -a):\n" + self.registers()
+            except (OSError, BootError) as e:
+                text += f"registers: the QEMU monitor did not answer ({e})"
+        else:
+            text += f"QEMU has exited with status {self.proc.returncode}"
+        self.diagnosis = text
+        return text
+
     # -- ending ------------------------------------------------------------------------------
     def poweroff(self, timeout=10):
         """Type poweroff and return QEMU's exit status."""
@@ -249,7 +368,7 @@ class Machine:
         try:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
-            raise BootError(f"QEMU did not exit; console:\n{self.buf[-3000:]}")
+            raise BootError(f"QEMU did not exit within {timeout} s\n" + self.diagnose())
 
     def close(self):
         if self.proc.poll() is None:
@@ -267,6 +386,8 @@ class Machine:
             for entry in self.overwrite:
                 f.write(f"overwrite: {entry[0]} at {entry[1]:#010x} (through gdb)\n")
             f.write("\n" + self.buf)
+            if self.diagnosis:
+                f.write("\n--- at the failure:\n" + self.diagnosis + "\n")
 
     def __enter__(self):
         return self

@@ -10,7 +10,10 @@ usage: tools/run [--dtb FILE] [--append ARGS] [--initrd FILE] [--gdb] [--icount]
   --icount       deterministic time: 1 guest instruction = 1 ns (-icount shift=0,sleep=off)
   -Dopt=value    a meson option (e.g. -Dvmsplit=3G): built in its own build-opt=value dir
 Works from a terminal and from a pipe:  printf 'help\\npoweroff\\n' | tools/run
-Leave with `poweroff` (QEMU exits 0), or Ctrl-A X is not available: use poweroff.
+The console goes through QEMU's multiplexer: Ctrl-A x quits QEMU (even when the kernel hangs),
+Ctrl-A c switches between the console and the QEMU monitor (info registers, x/10i $pc, quit...),
+Ctrl-A h lists the keys, Ctrl-A Ctrl-A sends a Ctrl-A; Ctrl-C goes to pimm's shell.
+`poweroff` at the pimm> prompt makes QEMU exit with status 0.
 """
 import os
 import subprocess
@@ -51,7 +54,8 @@ def main(argv):
     if opts["dtb"] and not os.path.exists(opts["dtb"]):
         sys.exit(f"tools/run: no such DTB '{opts['dtb']}'")
     cmd = pimm.qemu_command(bdir, opts["dtb"], opts["append"], opts["initrd"], opts["icount"],
-                            opts["gdb"], None, extra)
+                            opts["gdb"], None, extra, mux=True)
+    print(f"tools/run: {pimm.MUX_HELP}", file=sys.stderr)
     if opts["gdb"]:
         print(f"tools/run: waiting for gdb on :1234 (in another terminal: tools/gdb {bdir})", file=sys.stderr)
     tty = sys.stdin.isatty()

@@ -1,12 +1,15 @@
 """systest.py - the system tests' tiny runner: each test function gets its own QEMU; results are
-printed as TAP (what `meson test` reads); a failing test's console log is saved under
-tools/testing/logs/ and its tail printed.
+printed as TAP (what `meson test` reads); when a test fails, the console log of each machine it
+booted is saved under tools/testing/logs/ (CASE.log, or CASE.1.log, CASE.2.log... in boot order
+when it booted several) and the failure printed (a timeout's message carries the console tail
+and the CPUs' registers). A test that cannot run here raises Skip("why"): TAP "# SKIP why".
 
     from systest import case, run, Machine
     @case
     def boots_to_prompt(): ...        # raise AssertionError (assert) to fail
     if __name__ == "__main__": run()
 """
+import glob
 import os
 import sys
 import traceback
@@ -18,6 +21,17 @@ from pimm import Machine, BootError  # noqa: E402,F401
 _cases = []
 LOGDIR = os.path.join(pimm.ROOT, "tools", "testing", "logs")
 _machines = []
+
+
+class Skip(Exception):
+    """Raised by a test that cannot run on this machine (reported as TAP SKIP, not a failure)."""
+
+
+def log_paths(name, count):
+    """The console log file of each of a case's `count` machines, in boot order."""
+    if count == 1:
+        return [os.path.join(LOGDIR, f"{name}.log")]
+    return [os.path.join(LOGDIR, f"{name}.{i}.log") for i in range(1, count + 1)]
 
 
 def case(fn):
@@ -41,13 +55,16 @@ def run():
         try:
             fn()
             print(f"ok {i} {fn.__name__}", flush=True)
+        except Skip as e:
+            print(f"ok {i} {fn.__name__} # SKIP {e}", flush=True)
         except Exception as e:  # noqa: BLE001 - any failure is a test failure
             failed += 1
             print(f"not ok {i} {fn.__name__}", flush=True)
             msg = traceback.format_exception_only(type(e), e)[-1].strip()
-            print("# " + msg.replace("\n", "\n# ")[:4000], flush=True)
-            for m in _machines:
-                path = os.path.join(LOGDIR, f"{fn.__name__}.log")
+            print("# " + msg[:6000].replace("\n", "\n# "), flush=True)
+            for old in glob.glob(os.path.join(LOGDIR, glob.escape(fn.__name__) + ".*log")):
+                os.remove(old)  # a previous run's logs of this case, however many machines
+            for m, path in zip(_machines, log_paths(fn.__name__, len(_machines))):
                 m.save_log(path)
                 print(f"# console log: {path}", flush=True)
         finally:

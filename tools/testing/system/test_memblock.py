@@ -246,7 +246,7 @@ def dynamic_bases(m, nodes, ram, initrd=None):
     swapper_pg_dir, the kernel, the DTB, the initrd and the static nodes; each dynamic node is
     placed top-down in [start, end) (no current_limit). Valid for layouts whose dynamic nodes
     do not compete (one, or alloc-ranges apart): {name: base or None}."""
-    ks, ke = kernel_range(m.bdir)
+    ks, ke = kernel_range(m.boot_dir)
     res = [(a, a + s) for a, s in booted_rsvmap(m)] + [(0x4000, 0x8000), (ks, ke)]
     dtb = DTB_PA if not initrd else initrd[1]
     res.append((dtb, dtb + dtb_totalsize(m, dtb)))
@@ -373,7 +373,7 @@ def memblock_shows_every_boot_reservation():
     assert [x for x in res if x["base"] == 0x4000 and x["end"] == 0x8000], \
         "swapper_pg_dir must be its own region [0x4000-0x7fff]"
     # the kernel: [_stext, _end) from kernel.elf; nothing below _stext but the page table
-    ks, ke = kernel_range(m.bdir)
+    ks, ke = kernel_range(m.boot_dir)
     r = region_of(res, "kernel")
     assert r["base"] == ks and r["end"] >= ke, (r, hex(ks), hex(ke))
     assert not overlaps(res, 0x8000, ks), "the _text.._stext gap is not reserved (Linux)"
@@ -420,7 +420,7 @@ def memblock_shows_every_boot_reservation():
             lim = r["end"]
             break
     lim = (lim or mem[-1]["end"]) & ~(2 * MiB - 1)
-    lowmem = lowmem_limit(m.bdir, VMALLOC_DEFAULT, mem)
+    lowmem = lowmem_limit(m.boot_dir, VMALLOC_DEFAULT, mem)
     assert mb["current_limit"] in (lim, lowmem), \
         (hex(mb["current_limit"]), hex(lim), hex(lowmem))
     assert mb["bottom_up"] == 0
@@ -482,9 +482,9 @@ def memblock_debug_traces_every_call_with_its_caller():
     traces = TRACE.findall(log)
     allocs = ALLOC.findall(log)
     assert traces, "no memblock trace"
-    check_callers(m.bdir, [(t[3], t[4], t[5]) for t in traces] + [(a[6], a[7], a[8]) for a in allocs])
+    check_callers(m.boot_dir, [(t[3], t[4], t[5]) for t in traces] + [(a[6], a[7], a[8]) for a in allocs])
     got = [(t[0], int(t[1], 16), int(t[2], 16) + 1, t[3]) for t in traces]
-    ks, ke = kernel_range(m.bdir)
+    ks, ke = kernel_range(m.boot_dir)
     # Linux's order in arm_memblock_init, with Linux's callers
     want = [("memblock_reserve", ks, ke, "arm_memblock_init"),
             ("memblock_reserve", 0x4000, 0x8000, "arm_mm_memblock_reserve")]
@@ -555,7 +555,7 @@ def memblock_debug_traces_every_call_with_its_caller():
 def memblock_debug_traces_frees_of_failed_nodes():
     m = boot(dtb=test_dtb("cma-errors"), append="memblock=debug")
     log = m.boot_log
-    check_callers(m.bdir, [(t[3], t[4], t[5]) for t in TRACE.findall(log)])
+    check_callers(m.boot_dir, [(t[3], t[4], t[5]) for t in TRACE.findall(log)])
     (root, _), _ = read_dtb(test_dtb("cma-errors"))
     for n in reserved_nodes(root):
         if n["reg"] and n["name"].startswith(("misaligned", "plain-dma")):
@@ -586,7 +586,7 @@ def mem_512M_limits_memory():
             assert covered(mb["reserved"], base, base + n["size"][0])
             need(m.boot_log, f"Reserved memory: created CMA memory pool at {base:#010x}, "
                  f"size {n['size'][0] // MiB} MiB", 1)
-    ks, ke = kernel_range(m.bdir)
+    ks, ke = kernel_range(m.boot_dir)
     assert covered(mb["reserved"], ks, ke)
     assert m.poweroff() == 0
 
@@ -631,20 +631,20 @@ def vmalloc_too_small_is_limited_to_16MiB():
     m = boot(append="vmalloc=1M")
     need(m.boot_log, "vmalloc area is too small, limiting to 16MiB", 1)
     mb = parse_memblock(m.cmd("memblock"))
-    assert mb["current_limit"] <= lowmem_limit(m.bdir, 16 * MiB, mb["memory"])
+    assert mb["current_limit"] <= lowmem_limit(m.boot_dir, 16 * MiB, mb["memory"])
     assert m.poweroff() == 0
 
 
 @case
 def vmalloc_too_big_is_limited():
     m = boot(append="vmalloc=5G")   # above 4G: must still read as too big, not wrap to 1G
-    vmax = VMALLOC_END - (page_offset(m.bdir) + 32 * MiB + VMALLOC_OFFSET)
+    vmax = VMALLOC_END - (page_offset(m.boot_dir) + 32 * MiB + VMALLOC_OFFSET)
     need(m.boot_log, f"vmalloc area is too big, limiting to {vmax >> 20}MiB", 1)
     mb = parse_memblock(m.cmd("memblock"))
-    lim = lowmem_limit(m.bdir, vmax, mb["memory"])
+    lim = lowmem_limit(m.boot_dir, vmax, mb["memory"])
     assert lim == 32 * MiB and mb["current_limit"] == lim, hex(mb["current_limit"])
     # the lowmem limit moved, the reservations did not (above it is HighMem)
-    assert covered(mb["reserved"], *kernel_range(m.bdir))
+    assert covered(mb["reserved"], *kernel_range(m.boot_dir))
     assert "Ignoring RAM" not in m.boot_log, "highmem is on by default"
     assert m.poweroff() == 0
 
@@ -653,7 +653,7 @@ def vmalloc_too_big_is_limited():
 def vmalloc_moves_the_lowmem_limit():
     m = boot(append="vmalloc=1200M")
     mb = parse_memblock(m.cmd("memblock"))
-    lim = lowmem_limit(m.bdir, 1200 * MiB, mb["memory"])
+    lim = lowmem_limit(m.boot_dir, 1200 * MiB, mb["memory"])
     assert lim < mb["memory"][-1]["end"], "the test needs a limit inside RAM"
     assert mb["current_limit"] == lim & ~(2 * MiB - 1), hex(mb["current_limit"])
     assert "vmalloc area is" not in m.boot_log
@@ -664,7 +664,7 @@ def vmalloc_moves_the_lowmem_limit():
 def highmem_off_ignores_ram_above_lowmem():
     m = boot(append="vmalloc=1200M", options=("-Dhighmem=false",), timeout=300)
     mb = parse_memblock(m.cmd("memblock"))
-    lim = (VMALLOC_END - 1200 * MiB - VMALLOC_OFFSET - page_offset(m.bdir)) & ~(2 * MiB - 1)
+    lim = (VMALLOC_END - 1200 * MiB - VMALLOC_OFFSET - page_offset(m.boot_dir)) & ~(2 * MiB - 1)
     reg = [int(x, 16) for x in re.search(r"reg = <([^>]*)>", m.cmd("fdt /memory")).group(1).split()]
     end = reg[0] + reg[-1]
     need(m.boot_log, f"Ignoring RAM at {lim:#010x}-{end:#010x}", 1)
@@ -679,7 +679,7 @@ def vmalloc_garbage_gets_a_clear_message():
     need(m.boot_log, "vmalloc=zork: not a size (K/M/G suffixes), ignored", 1)
     need(m.boot_log, "vmalloc=: expected a size (K/M/G suffixes), ignored", 1)
     mb = parse_memblock(m.cmd("memblock"))
-    assert mb["current_limit"] <= lowmem_limit(m.bdir, VMALLOC_DEFAULT, mb["memory"])
+    assert mb["current_limit"] <= lowmem_limit(m.boot_dir, VMALLOC_DEFAULT, mb["memory"])
     assert m.poweroff() == 0
 
 
@@ -687,7 +687,7 @@ def vmalloc_garbage_gets_a_clear_message():
 def mem_below_the_kernel_is_refused_and_boot_goes_on():
     ref = parse_memblock(boot().cmd("memblock memory"))  # the DT's memory, for comparison
     m = boot(append="mem=16K mem=lots")
-    ks, ke = kernel_range(m.bdir)
+    ks, ke = kernel_range(m.boot_dir)
     line = lines(m.boot_log, r"mem=16K: 0x00000000-0x00003fff does not hold the kernel "
                  r"\(0x([0-9a-f]{8})-0x([0-9a-f]{8})\): ignored, using the device tree's memory")
     assert line, "no clear mem= message"
@@ -805,7 +805,7 @@ def dtb_regions_outside_ram_are_warned_about():
 @case
 def dtb_regions_over_the_kernel_and_page_table():
     m, root, mb = boot_variant("over-kernel")
-    ks, ke = kernel_range(m.bdir)
+    ks, ke = kernel_range(m.boot_dir)
     for n in reserved_nodes(root):
         b, s = n["reg"]
         if n["nomap"]:  # overlaps reserved memory: -EBUSY, as in Linux
@@ -1090,7 +1090,7 @@ def boots_with_linux_own_dtb():
             # its region merged with the allocations made after it (Linux's DTB has no other
             # node to fill the gap below the pool): both the pool and "(memblock)" are named
             assert_owners(region_of(mb["reserved"], n["name"]), {n["name"]: (b, e)})
-    assert covered(mb["reserved"], *kernel_range(m.bdir))
+    assert covered(mb["reserved"], *kernel_range(m.boot_dir))
     assert [r for r in mb["reserved"] if (r["base"], r["end"]) == (0x4000, 0x8000)]
     assert "pimm version" in m.cmd("version")
     assert m.poweroff() == 0

@@ -6,7 +6,6 @@ one structure at a time is corrupted with `poke` (addresses from the kernel's ow
 commands: `arm-none-eabi-nm`, `memblock`, `page`, `walk`), mm-check must name the damage, the
 shell goes on, and once the word is poked back the check passes again.
 """
-import os
 import re
 import subprocess
 
@@ -27,9 +26,25 @@ def mmcheck(m):
 
 def symbol(m, name):
     """The address of a kernel symbol, from the ELF the Machine booted."""
-    out = subprocess.run(["arm-none-eabi-nm", os.path.join(m.bdir, "kernel.elf")],
+    out = subprocess.run(["arm-none-eabi-nm", m.elf],
                          capture_output=True, text=True, check=True).stdout
     return int(re.search(rf"^([0-9a-f]{{8}}) \w {re.escape(name)}$", out, re.M).group(1), 16)
+
+
+def layout(m, *exprs):
+    """Values of C expressions (offsetof/sizeof) from the booted ELF's debug information, through
+    gdb-multiarch: layout(m, "offsetof(struct memblock, reserved.regions)") -> [40]. gdb has no
+    offsetof, so it is written the classic way, as the address of the field in a struct at 0."""
+    def gdb_expr(e):
+        mo = re.fullmatch(r"offsetof\((struct \w+), ([\w.]+)\)", e)
+        return f"(unsigned long)&((({mo.group(1)} *)0)->{mo.group(2)})" if mo else e
+    cmd = ["gdb-multiarch", "-batch", "-nx", m.elf]
+    for e in exprs:
+        cmd += ["-ex", f"print/d {gdb_expr(e)}"]
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=60)
+    values = [int(v) for v in re.findall(r"^\$\d+ = (\d+)$", r.stdout, re.M)]
+    assert len(values) == len(exprs), (exprs, r.stdout, r.stderr)
+    return values
 
 
 def peek(m, addr):
@@ -73,12 +88,15 @@ def clean_boot_passes_3g():
 @case
 def memblock_overlap_is_caught():
     m = boot()
-    # struct memblock: bottom_up, current_limit, memory {cnt max total_size regions name},
-    # reserved {...}: reserved.regions is at +40; a region is {base, size, flags}, 12 bytes
-    regions = peek(m, symbol(m, "memblock") + 40)
+    # memblock.reserved.regions[i].size, the layout read from the kernel's debug information
+    off_regions, region, off_base, off_size = layout(
+        m, "offsetof(struct memblock, reserved.regions)", "sizeof(struct memblock_region)",
+        "offsetof(struct memblock_region, base)", "offsetof(struct memblock_region, size)")
+    regions = peek(m, symbol(m, "memblock") + off_regions)
     i = 3
-    base, nxt = peek(m, regions + 12 * i), peek(m, regions + 12 * (i + 1))
-    size_addr = regions + 12 * i + 4
+    base = peek(m, regions + region * i + off_base)
+    nxt = peek(m, regions + region * (i + 1) + off_base)
+    size_addr = regions + region * i + off_size
     size = peek(m, size_addr)
     poke(m, size_addr, nxt - base + 0x1000)  # now ends 4 KiB inside reserved[4]
     lines, bad = mmcheck(m)
@@ -113,9 +131,9 @@ def wx_section_and_percpu_counter_are_caught():
     pmd = int(re.search(r"L1  0x([0-9a-f]+)  section", out).group(1), 16)
     assert pmd & 0x10, hex(pmd)  # XN
     poke(m, entry, pmd & ~0x10)  # lowmem section writable and executable
-    # struct pcpu_first_chunk: ai (8 words), base_addr, alloc_map, bound_map, nr_map_bits,
-    # nr_allocs at +48
-    nr_allocs_addr = symbol(m, "pcpu_chunk") + 48
+    # pcpu_chunk.nr_allocs (struct pcpu_first_chunk), its offset from the debug information
+    nr_allocs_addr = symbol(m, "pcpu_chunk") + layout(
+        m, "offsetof(struct pcpu_first_chunk, nr_allocs)")[0]
     nr_allocs = peek(m, nr_allocs_addr)
     poke(m, nr_allocs_addr, nr_allocs + 1)
     lines, bad = mmcheck(m)

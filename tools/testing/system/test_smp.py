@@ -106,7 +106,7 @@ def smp_and_percpu_in_the_3g_split():
 @case
 def percpu_first_chunk_sized_as_linux():
     m = boot()
-    start, end = elf_symbols(m.bdir, "__per_cpu_start", "__per_cpu_end")
+    start, end = elf_symbols(m.boot_dir, "__per_cpu_start", "__per_cpu_end")
     s = end - start
     size_sum = (s + 8192 + 20480 + 4095) // 4096 * 4096   # PFN_ALIGN(s + r + max(d, 12K))
     unit = max(size_sum, 32768)
