@@ -32,8 +32,10 @@ Linux's own paths: Linux has directories of the same names (`arch/`, `kernel/`, 
 followed by white space, or at an empty line. So "Linux 6.1's mm/cma.c, kernel/dma/contiguous.c
 and arch/arm/mm/dma-mapping.c" is Linux's; "kernel/mm/cma.c (Linux's mm/cma.c)" checks
 kernel/mm/cma.c only.
+A path may also be relative to the naming file's own directory (`include/asm/tlbflush.h` in
+tools/testing/pgtable/meson.build, `shared/` in tools/testing/meson.build).
 Generated paths (those matched by a pattern of ROOT's .gitignore, e.g. build/ or
-tools/testing/logs/) need not exist.
+tools/testing/logs/, and a `.dtb` whose `.dts` is in the tree) need not exist.
 Markdown links `[text](target)` to a relative target are resolved from the linking file's
 directory and must exist (with the anchor rule above).
 
@@ -255,12 +257,20 @@ def exists(root, path):
     return os.path.exists(full)
 
 
-def check_target(root, rel_target, patterns, anchor_cache):
-    """None if RELTARGET (repository-relative, maybe with #anchor) is fine, else why not."""
+def built_from_source(root, path):
+    """Whether PATH is a build product whose source is in the tree (dts/x.dtb from dts/x.dts)."""
+    return path.endswith(".dtb") and os.path.exists(os.path.join(root, path[:-4] + ".dts"))
+
+
+def check_target(root, rel_target, patterns, anchor_cache, here=None):
+    """None if RELTARGET (repository-relative, or relative to the naming file's directory
+    HERE; maybe with #anchor) is fine, else why not."""
     target, _, anchor = rel_target.partition("#")
     for alt in expand(target):
+        if not exists(root, alt) and here is not None and exists(root, os.path.join(here, alt)):
+            alt = os.path.normpath(os.path.join(here, alt))
         if not exists(root, alt):
-            if is_ignored(alt, patterns):
+            if is_ignored(alt, patterns) or built_from_source(root, alt):
                 continue
             return f"no such path: {alt}"
         if anchor and alt.endswith(".md") and os.path.isfile(os.path.join(root, alt)):
@@ -294,10 +304,12 @@ def check_file(root, rel, tops, patterns, anchor_cache):
     if doc is None:
         return []
     found = []
+    here = os.path.dirname(rel)
     for rx, why in OUTSIDE:
         for m in rx.finditer(doc):
+            if why.endswith("(shared/)") and os.path.isdir(os.path.join(root, here, "shared")):
+                continue  # the shared/ beside this file (tools/testing/shared from its parent)
             found.append((line_of(doc, m.start()), why))
-    here = os.path.dirname(rel)
     for m in PARENT.finditer(doc):
         tok = m.group(1).rstrip(".,:-")
         dest = os.path.normpath(os.path.join(here, tok))
@@ -314,7 +326,7 @@ def check_file(root, rel, tops, patterns, anchor_cache):
             tok = m.group(1).rstrip(".,:-")
             if linux_context(doc, m.start()):
                 continue
-            why = check_target(root, tok, patterns, anchor_cache)
+            why = check_target(root, tok, patterns, anchor_cache, here)
             if why:
                 found.append((line_of(doc, m.start()), why))
     if rel.endswith(".md"):

@@ -1,7 +1,7 @@
 /*
  * head.S - the kernel's entry: the first code that runs, with the MMU off.
  *
- * Boot protocol (DESIGN.md section 4), the same as Linux's for a zImage:
+ * Boot protocol (docs/design.md#boot-protocol), the same as Linux's for a zImage:
  *   r0 = 0, r1 = machine type, r2 = physical address of the device tree (DTB)
  *   entered in SVC or HYP mode, MMU and D-cache off, wherever the loader put the image:
  *   PA 0x10000 (QEMU -kernel), 0x8000 (Pi firmware), anywhere (U-Boot bootz).

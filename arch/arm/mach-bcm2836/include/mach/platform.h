@@ -1,7 +1,7 @@
 /*
  * mach/platform.h - where the BCM2836's devices are, physically and in the static I/O map
- * (in the style of the include/mach/ headers of Linux's older ARM boards; Linux 6.1 reads these
- * addresses from the device tree instead).
+ * (in the style of Linux's older ARM boards, whose include/mach/ headers held them; Linux 6.1
+ * reads these addresses from the device tree instead).
  *
  *   PA 0x3f000000-0x3fffffff  BCM2835 peripherals  ->  VA IO_PERIPH_VIRT (16 MiB, sections)
  *   PA 0x40000000-0x400fffff  BCM2836 local (per-core) peripherals -> VA IO_LOCAL_VIRT
