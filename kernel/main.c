@@ -26,6 +26,7 @@
 #include <linux/init.h>
 #include <linux/printk.h>
 #include <linux/sched_clock.h>
+#include <linux/start_kernel.h>
 #include <asm/cp15.h>
 #include <asm/hardirq.h>
 #include <asm/irqflags.h>
@@ -34,6 +35,7 @@
 #include <asm/smp.h>
 #include <linux/percpu.h>
 #include <linux/mm.h>
+#include <pimm/shell.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
 static char *saved_command_line;
@@ -41,9 +43,6 @@ static char static_command_line[COMMAND_LINE_SIZE];
 
 const char linux_banner[] = "pimm version " PIMM_VERSION " (" CONFIG_VMSPLIT " split) (gcc "
 			    __VERSION__ ") #1 SMP " __DATE__ " " __TIME__ "\n";
-
-void parse_args(char *cmdline);
-void __noreturn shell_main(void);
 
 static void __init smp_setup_processor_id(void)
 {

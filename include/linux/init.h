@@ -37,4 +37,8 @@ extern const struct obs_kernel_param __setup_start[], __setup_end[];
 /* The command line as the boot loader gave it (/chosen bootargs), filled by early_init_dt_scan. */
 extern char boot_command_line[COMMAND_LINE_SIZE];
 void parse_early_param(void);
+/* Run the __setup handlers for a command line (kernel/params.c; Linux's parse_args takes more). */
+void parse_args(char *cmdline);
+/* The command line as saved by start_kernel ("" before it is); Linux's saved_command_line. */
+const char *get_saved_command_line(void);
 #endif

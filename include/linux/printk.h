@@ -33,6 +33,8 @@
 int _printk(const char *fmt, ...) __printf(1, 2);
 /* console_loglevel: records below it reach the console (loglevel=, quiet, ignore_loglevel). */
 extern int console_loglevel;
+/* "pimm version ...": the first line of the log (kernel/main.c; Linux's init/version.c). */
+extern const char linux_banner[];
 int vprintk(const char *fmt, va_list args);
 #define printk(fmt, ...) _printk(fmt, ##__VA_ARGS__)
 

@@ -14,7 +14,7 @@ bool kallsyms_lookup(unsigned long addr, const char **name, unsigned long *start
 		     unsigned long *size);
 /* Address of a symbol by name, or 0. */
 unsigned long kallsyms_lookup_name(const char *name);
-int sprint_symbol(char *buf, size_t size, unsigned long addr);
-int sprint_symbol_no_offset(char *buf, size_t size, unsigned long addr);
+/* sprint_symbol and sprint_symbol_no_offset (defined in kernel/kallsyms.c, overriding lib's
+ * weak ones) are declared with the formatter that calls them: pimm/vsprintf.h. */
 
 #endif

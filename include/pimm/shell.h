@@ -42,5 +42,9 @@ int shell_parse_u32(const char *cmd, const char *what, const char *arg, u32 *out
 /* Run one command line as if typed (used by `on CPU COMMAND`); returns the command's status. */
 int shell_run_line(char *line);
 const struct shell_cmd *shell_find(const char *name);
+/* The console shell: read, run, repeat (kernel/shell/shell.c); start_kernel ends here. */
+void __noreturn shell_main(void);
+/* Print the owners known for [base, end) (kernel/shell/memblock.c, for whatis). */
+void memblock_print_owners(phys_addr_t base, phys_addr_t end);
 
 #endif

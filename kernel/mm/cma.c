@@ -40,7 +40,6 @@
 #include <pimm/vsprintf.h>
 
 /* End of lowmem as a virtual address (arch/arm/mm/lowmem.c; Linux declares it in linux/mm.h). */
-extern void *high_memory;
 
 struct cma cma_areas[MAX_CMA_AREAS];
 unsigned int cma_area_count;

@@ -321,7 +321,7 @@ static void __zone_set_pageset_high_and_batch(struct zone *zone, int high, int b
 }
 
 /* Recompute zone's pcp high and batch (boot, CPU online, watermark changes). */
-void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
+static void zone_set_pageset_high_and_batch(struct zone *zone, int cpu_online)
 {
 	int new_batch = zone_batchsize(zone), new_high = zone_highsize(zone, new_batch, cpu_online);
 

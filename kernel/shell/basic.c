@@ -3,6 +3,7 @@
  * reboot, and hvc (re-enter the kernel in HYP mode: a test of head.S's HYP path on QEMU).
  */
 #include <string.h>
+#include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/kmsg_dump.h>
 #include <linux/printk.h>
@@ -11,9 +12,6 @@
 #include <asm/smp.h>
 #include <asm/system_misc.h>
 #include <pimm/shell.h>
-
-extern const char linux_banner[];
-const char *get_saved_command_line(void);
 
 /* The command table sorted by name (the linker keeps them in file order). */
 static int sorted_cmds(const struct shell_cmd **out, int max)

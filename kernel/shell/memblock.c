@@ -70,7 +70,7 @@ static void collect_owners(void)
 			break;
 		else
 			add_owner((phys_addr_t)a, (phys_addr_t)s, "/memreserve/");
-	add_owner(KERNEL_PHYS_START - 0x4000, 0x4000, "swapper_pg_dir");
+	add_owner(SWAPPER_PG_DIR_PHYS, PG_DIR_SIZE, "swapper_pg_dir");
 	add_owner(__pa(_stext), _end - _stext, "kernel");
 	if (machine_fdt_phys && initial_boot_params)
 		add_owner(machine_fdt_phys, dt_totalsize(initial_boot_params), "DTB");

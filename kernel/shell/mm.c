@@ -35,8 +35,6 @@
 
 #define PFN_LIMIT 0x100000UL /* PFNs of a 32-bit physical address space */
 
-void memblock_print_owners(phys_addr_t base, phys_addr_t end); /* kernel/shell/memblock.c */
-
 /* ---- zoneinfo ------------------------------------------------------------------------- */
 
 static void zoneinfo_node_stats(pg_data_t *pgdat)

@@ -23,7 +23,6 @@
 #include <asm/cp15.h>
 #include <asm/pgtable-2level-hwdef.h>
 
-#define SWAPPER_PG_DIR_PHYS (KERNEL_PHYS_START - 0x4000)
 #define FDT_TOTALSIZE_OFF 4	/* struct fdt_header: magic, totalsize, ... (big-endian) */
 #define UART_DR 0x00
 #define UART_FR 0x18
@@ -71,6 +70,10 @@
 	.arch_extension sec
 	.section ".head.text", "ax"
 	.arm
+
+	/* the initial L1 table's virtual address (Linux: .equ swapper_pg_dir in head.S) */
+	.globl	swapper_pg_dir
+	.equ	swapper_pg_dir, PAGE_OFFSET + SWAPPER_PG_DIR_PHYS - PHYS_OFFSET
 
 	.globl	_head
 _head:
@@ -199,7 +202,7 @@ copy_backward:
 __create_page_tables:
 	ldr	r4, =SWAPPER_PG_DIR_PHYS
 	mov	r0, r4
-	add	r1, r4, #0x4000
+	add	r1, r4, #PG_DIR_SIZE
 	mov	r2, #0
 	mov	r3, #0
 	mov	r5, #0

@@ -32,7 +32,6 @@
  * A blob the kernel cannot use stops the boot with a panic naming the problem: without a
  * device tree there is no RAM to manage.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <linux/bug.h>
@@ -45,6 +44,7 @@
 #include <asm/memory.h>
 #include <asm/setup.h>
 #include <pimm/fdt.h>
+#include <pimm/vsprintf.h>
 
 #define ATAG_CORE 0x54410001
 
@@ -67,13 +67,13 @@ static const char *fdt_problem(const void *dt_virt, phys_addr_t dt_phys, char *b
 	if (!err)
 		return NULL;
 	if (err == -DT_ERR_TRUNCATED && dt_totalsize(dt_virt) > bufsize)
-		snprintf(buf, len, "%s (totalsize %u bytes, %u fit in the 2 MiB window)",
+		ksnprintf(buf, len, "%s (totalsize %u bytes, %u fit in the 2 MiB window)",
 			 dt_strerror(err), dt_totalsize(dt_virt), (unsigned int)bufsize);
 	else if (err == -DT_ERR_TRUNCATED)
-		snprintf(buf, len, "%s (a block or the reservation map runs past totalsize %u)",
+		ksnprintf(buf, len, "%s (a block or the reservation map runs past totalsize %u)",
 			 dt_strerror(err), dt_totalsize(dt_virt));
 	else
-		snprintf(buf, len, "%s", dt_strerror(err));
+		ksnprintf(buf, len, "%s", dt_strerror(err));
 	return buf;
 }
 
@@ -99,22 +99,21 @@ static const void *__init arch_get_next_mach(const char *const **match)
 	return m;
 }
 
-/* The root "compatible" as ["a", "b"] for the no-match warning (buf always terminated). */
+/* The root "compatible" as ["a", "b"] for the no-match warning (cut short to fit @size). */
 static const char *root_compat_list(char *buf, size_t size)
 {
 	int len;
 	const char *cp = dt_getprop(initial_boot_params, 0, "compatible", &len);
-	size_t n = snprintf(buf, size, "[");
+	size_t n = kscnprintf(buf, size, "[");
 
-	while (cp && len > 0 && n < size) {
+	while (cp && len > 0) {
 		size_t l = strnlen(cp, len);
 
-		n += snprintf(buf + n, size - n, "%s\"%.*s\"", n > 1 ? ", " : "", (int)l, cp);
+		n += kscnprintf(buf + n, size - n, "%s\"%.*s\"", n > 1 ? ", " : "", (int)l, cp);
 		len -= l + 1;
 		cp += l + 1;
 	}
-	if (n < size)
-		snprintf(buf + n, size - n, "]");
+	kscnprintf(buf + n, size - n, "]");
 	return buf;
 }
 

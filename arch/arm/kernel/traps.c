@@ -21,6 +21,7 @@
 #include <asm/pgtable.h>
 #include <asm/setup.h>
 #include <asm/ptrace.h>
+#include <asm/sections.h>
 #include <asm/uaccess.h>
 #include <asm/traps.h>
 #include <pimm/kallsyms.h>
@@ -95,7 +96,6 @@ const struct fixup_fault *last_fixup_fault(void)
 /* The __ex_table entry for the instruction at addr, or NULL. */
 const struct exception_table_entry *search_exception_tables(unsigned long addr)
 {
-	extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
 	const struct exception_table_entry *e;
 
 	for (e = __start___ex_table; e < __stop___ex_table; e++)
@@ -253,7 +253,6 @@ void do_reset_vector(void)
  */
 void __init early_trap_init_vectors(void *vectors)
 {
-	extern char __vectors_start[], __vectors_end[];
 	size_t len = __vectors_end - __vectors_start;
 	u32 *v = vectors;
 
@@ -267,8 +266,6 @@ void __init early_trap_init_vectors(void *vectors)
 /* Point VBAR at the vector table (the high-vectors page replaces this in paging_init). */
 void __init early_trap_init(void)
 {
-	extern char __vectors_start[];
-
 	write_vbar((u32)__vectors_start);
 	__asm__ __volatile__("isb");
 }

@@ -39,8 +39,6 @@ phys_addr_t arm_dma_limit = 0xffffffff;
 /* The initrd's virtual bounds once reserved (Linux: init/do_mounts_initrd.c), 0 if none. */
 unsigned long initrd_start, initrd_end;
 
-#define SWAPPER_PG_DIR_SIZE 0x4000
-#define SWAPPER_PG_DIR_PHYS (KERNEL_PHYS_START - SWAPPER_PG_DIR_SIZE)
 
 /* initrd=ADDR,SIZE (memparse): overrides the device tree's linux,initrd-start/end. */
 static int __init early_initrd(char *p)
@@ -101,7 +99,7 @@ disable:
 noinline void __init arm_mm_memblock_reserve(void)
 {
 	/* (checked, so that the call is not a tail call that would hide this caller) */
-	if (memblock_reserve(SWAPPER_PG_DIR_PHYS, SWAPPER_PG_DIR_SIZE))
+	if (memblock_reserve(SWAPPER_PG_DIR_PHYS, PG_DIR_SIZE))
 		pr_err("arm_mm_memblock_reserve: cannot reserve swapper_pg_dir\n");
 }
 

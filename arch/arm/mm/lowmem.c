@@ -210,7 +210,7 @@ static void mem_forget_dt_banks(void)
 static int __init early_mem(char *p)
 {
 	u64 size, start = PHYS_OFFSET;
-	phys_addr_t kstart = KERNEL_PHYS_START - 0x4000, kend = __pa(_end);
+	phys_addr_t kstart = SWAPPER_PG_DIR_PHYS, kend = __pa(_end);
 	char *endp;
 
 	size = p ? memparse(p, &endp) : 0;

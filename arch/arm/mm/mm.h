@@ -25,12 +25,7 @@ struct mem_type {
 extern struct mem_type mem_types[MT_NR_TYPES];
 /* The type's entry, or NULL for an index out of range. */
 const struct mem_type *get_mem_type(unsigned int type);
-/* "MT_MEMORY_RW" ... */
-const char *mem_type_name(unsigned int type);
-/* Fill mem_types[] for ARMv7 SMP, TEX remap, write-allocate (Linux's build_mem_type_table). */
-void build_mem_type_table(void);
-/* The cache policy build_mem_type_table chose ("writealloc"). */
-extern const char *cache_policy_name;
+/* mem_type_name: asm/mach/map.h; build_mem_type_table, cache_policy_name: asm/pgtable.h */
 
 /* memblock_alloc(sz, sz) or panic: page tables before the page allocator exists. */
 void *early_alloc(unsigned long sz);

@@ -61,7 +61,7 @@ static inline void set_cr(u32 val)
 	__asm__ __volatile__("isb" ::: "memory");
 }
 
-pgd_t *init_mm_pgd = (pgd_t *)(PAGE_OFFSET + TEXT_OFFSET - 0x4000); /* swapper_pg_dir */
+pgd_t *init_mm_pgd = (pgd_t *)swapper_pg_dir;
 phys_addr_t kernel_sec_start, kernel_sec_end;
 pte_t *pkmap_page_table;
 pmd_t *top_pmd;
@@ -211,7 +211,6 @@ static void __init map_vectors(void *vectors)
  */
 static void __init devicemaps_init(void)
 {
-	extern u32 __atags_pointer;
 	void *vectors = early_alloc(PAGE_SIZE * 2);
 	unsigned long console_pmd = EARLY_UART_VIRT & PMD_MASK;
 	struct map_desc map;

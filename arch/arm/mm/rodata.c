@@ -24,8 +24,6 @@
 #include <asm/setup.h>
 #include <asm/tlbflush.h>
 
-extern char __start_rodata[];
-
 struct section_perm {
 	const char *name;
 	unsigned long start, end;

@@ -7,6 +7,7 @@
 
 #include "support_of.h"
 
+#include <asm/memory.h>
 #include <asm/setup.h>
 #include <linux/cma.h>
 #include <linux/of_fdt.h>

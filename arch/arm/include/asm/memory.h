@@ -16,6 +16,10 @@
 #define PHYS_OFFSET 0x00000000
 #define TEXT_OFFSET 0x00008000
 #define KERNEL_PHYS_START (PHYS_OFFSET + TEXT_OFFSET)
+/* swapper_pg_dir, the kernel's L1 table: 4096 4-byte entries just below the kernel (Linux's
+ * PG_DIR_SIZE of arch/arm/kernel/head.S). */
+#define PG_DIR_SIZE 0x4000
+#define SWAPPER_PG_DIR_PHYS (KERNEL_PHYS_START - PG_DIR_SIZE)
 #define PHYS_PFN_OFFSET (PHYS_OFFSET >> PAGE_SHIFT)
 
 /* The DTB is mapped read-only at FDT_FIXED_BASE from head.S on (2 MiB, as Linux). */
@@ -32,6 +36,10 @@
 
 #ifndef __ASSEMBLER__
 #include <linux/types.h>
+
+/* The virtual address just past lowmem (arch/arm/mm/lowmem.c; Linux declares it in
+ * linux/mm.h): VMALLOC_START is 8 MiB above it. */
+extern void *high_memory;
 
 static inline phys_addr_t __virt_to_phys(unsigned long x)
 {

@@ -28,7 +28,6 @@
 #ifndef VMALLOC_OFFSET
 #define VMALLOC_OFFSET (8 * 1024 * 1024)
 #endif
-extern void *high_memory;
 #define VMALLOC_START                                                                              \
 	((((unsigned long)high_memory + VMALLOC_OFFSET) & ~(unsigned long)(VMALLOC_OFFSET - 1)))
 
@@ -42,8 +41,8 @@ extern void *high_memory;
 #define VECTORS_BASE 0xffff0000UL
 #define FIRST_USER_ADDRESS PAGE_SIZE
 
-/* The L1 table head.S builds at PA 0x4000, as 4096 hardware entries (vmlinux.lds.in). */
-extern u32 swapper_pg_dir[4096];
+/* The L1 table head.S builds at SWAPPER_PG_DIR_PHYS (asm/memory.h), as 4096 hardware entries. */
+extern u32 swapper_pg_dir[PG_DIR_SIZE / 4];
 /* The kernel's L1 table (Linux: init_mm.pgd = swapper_pg_dir); host tests point it at
  * simulated RAM. */
 extern pgd_t *init_mm_pgd;

@@ -15,6 +15,7 @@
 
 extern char _text[], _stext[], _etext[];
 extern char __init_begin[], __init_end[];
+extern char __start_rodata[];
 extern char _sdata[], _edata[];
 extern char __bss_start[], __bss_stop[];
 extern char _end[];

@@ -52,7 +52,6 @@ extern phys_addr_t arm_dma_limit;
 /* Compute the lowmem limit from vmalloc= and the banks (arch/arm/mm/lowmem.c). */
 void adjust_lowmem_bounds(void);
 extern phys_addr_t arm_lowmem_limit;
-extern void *high_memory;
 /* Lowest virtual address vmalloc space may start at: VMALLOC_END - vmalloc size - 8 MiB. */
 extern void *vmalloc_min;
 /* Bytes of vmalloc space asked for (vmalloc=, default 240 MiB). */

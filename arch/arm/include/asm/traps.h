@@ -22,6 +22,15 @@ void early_trap_init(void);
 /* Fill the two pages at vectors (0xffff0000 vectors, 0xffff1000 stubs) from entry.S. */
 void early_trap_init_vectors(void *vectors);
 
+/* The C ends of entry.S's vector stubs (arch/arm/kernel/traps.c), each with the saved registers:
+ * data abort (DFSR/DFAR), prefetch abort (IFSR/IFAR), undefined instruction, an exception taken
+ * in an unexpected mode, and a jump to the reset vector. */
+void do_DataAbort(struct pt_regs *regs);
+void do_PrefetchAbort(struct pt_regs *regs);
+void do_undefinstr(struct pt_regs *regs);
+void do_bad_mode(struct pt_regs *regs);
+void do_reset_vector(void);
+
 /* Execute an undefined instruction (UDF #0): an undefined-instruction oops on purpose, for
  * the shell's `crash undef`. */
 static __always_inline void arch_undefined_instruction(void)

@@ -16,6 +16,9 @@ struct exception_table_entry {
 	unsigned long insn, fixup;
 };
 
+/* The table the linker collects from every __ex_table section (vmlinux.lds.in). */
+extern const struct exception_table_entry __start___ex_table[], __stop___ex_table[];
+
 /* What the last fixed-up fault on this CPU was (fsr, far), for reports. */
 struct fixup_fault {
 	u32 fsr;

@@ -13,6 +13,7 @@
 #define TEXT_OFFSET 0x00008000
 
 extern char *mb_ram; /* host address of PA 0 */
+extern void *high_memory; /* as the real asm/memory.h */
 
 static inline phys_addr_t __virt_to_phys(unsigned long x)
 {
