@@ -193,27 +193,6 @@ SHELL_CMD("page", cmd_page, "page PFN|ADDR",
 
 /* ---- whatis --------------------------------------------------------------------------- */
 
-static const char *va_area(unsigned long va)
-{
-	if (va >= PAGE_OFFSET && va < (unsigned long)high_memory)
-		return "lowmem (linear map)";
-	if (va >= VMALLOC_START && va < VMALLOC_END)
-		return "vmalloc area";
-	if (va >= FDT_FIXED_BASE && va < FDT_FIXED_BASE + FDT_FIXED_SIZE)
-		return "DTB mapping";
-	if (va >= FIXADDR_START && va < FIXADDR_END)
-		return "fixmap";
-	if (va >= VECTORS_BASE && va < VECTORS_BASE + 2 * PAGE_SIZE)
-		return "vectors";
-	if (va >= PKMAP_BASE && va < PAGE_OFFSET)
-		return "pkmap (persistent kmaps)";
-	if (va >= MODULES_VADDR && va < PKMAP_BASE)
-		return "modules area";
-	if (va >= PAGE_OFFSET)
-		return "kernel space, no area";
-	return "user space";
-}
-
 /* What a physical address outside memblock.memory is, by the board's iomem ranges. */
 static const char *pa_area(phys_addr_t pa)
 {
@@ -345,7 +324,7 @@ static int cmd_whatis(int argc, char **argv)
 	if (shell_parse_u32(argv[0], "address", argv[1], &v))
 		return -1;
 	if (v >= MODULES_VADDR) { /* kernel space: nothing physical lives this high on the Pi */
-		shprintf("0x%08x: virtual, %s\n", v, va_area(v));
+		shprintf("0x%08x: virtual, %s\n", v, kernel_va_area_name(kernel_va_area(v)));
 		pgtable_walk(init_mm_pgd, v, &w);
 		print_walk("walk", &w);
 		if (!w.mapped)

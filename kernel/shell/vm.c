@@ -10,6 +10,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 #include <asm/cp15.h>
+#include <asm/domain.h>
 #include <asm/fixmap.h>
 #include <asm/highmem.h>
 #include <asm/io.h>
@@ -57,11 +58,10 @@ static const char *ap_text(unsigned int ap)
 	return t[ap & 7];
 }
 
+/* How this CPU's DACR treats @domain. */
 static const char *dacr_text(unsigned int domain)
 {
-	static const char *const t[4] = {"no access", "client", "reserved", "manager"};
-
-	return t[(read_dacr() >> (2 * domain)) & 3];
+	return domain_type_name(domain_type(read_dacr(), domain));
 }
 
 static void print_attrs(const struct pt_walk *w)
@@ -152,8 +152,9 @@ static int walk_check_mmu(const struct pt_walk *w)
 	u32 r = mmu_translate(w->va, false), wr = mmu_translate(w->va, true);
 	bool r_ok = !(r & 1), w_ok = !(wr & 1);
 	phys_addr_t hw_pa = (r & PAGE_MASK) | (w->va & ~PAGE_MASK);
-	bool sw_r = w->mapped && w->perm.kr && (read_dacr() >> (2 * w->domain) & 3);
-	bool sw_w = w->mapped && w->perm.kw && (read_dacr() >> (2 * w->domain) & 3);
+	bool dom_ok = domain_type(read_dacr(), w->domain) != DOMAIN_NOACCESS;
+	bool sw_r = w->mapped && w->perm.kr && dom_ok;
+	bool sw_w = w->mapped && w->perm.kw && dom_ok;
 	int bad = 0;
 
 	if (r_ok)
@@ -269,19 +270,24 @@ struct vm_run {
 /* What a mapping at va is, in the `vmmap` figure's words. */
 static const char *vm_label(unsigned long va, const struct pt_walk *w)
 {
-	if (va >= VECTORS_BASE)
-		return va < VECTORS_BASE + PAGE_SIZE ? "vectors" : "stubs";
-	if (va >= FIXADDR_START && va < FIXADDR_END)
+	switch (kernel_va_area(va)) {
+	case VA_VECTORS:
+		return "vectors";
+	case VA_STUBS:
+		return "stubs";
+	case VA_FIXMAP:
 		return "fixmap";
-	if (va >= FDT_FIXED_BASE && va < FDT_FIXED_BASE + FDT_FIXED_SIZE)
+	case VA_DTB:
 		return "DTB";
-	if (va >= VMALLOC_START)
-		return "IO";
-	if (va >= PAGE_OFFSET && va < round_up((unsigned long)_end, SECTION_SIZE))
-		return va < (unsigned long)_etext && w->perm.kx ? "kernel-x" : "kernel-nx";
-	if (va >= PAGE_OFFSET && va < (unsigned long)high_memory)
+	case VA_VMALLOC:
+		return "IO"; /* only the static I/O map lives there so far */
+	case VA_LOWMEM:
+		if (va < round_up((unsigned long)_end, SECTION_SIZE))
+			return va < (unsigned long)_etext && w->perm.kx ? "kernel-x" : "kernel-nx";
 		return w->kind == PT_PAGE ? "DMA/CMA" : "lowmem";
-	return "other";
+	default:
+		return "other";
+	}
 }
 
 /* Collect contiguous runs (VA and PA consecutive, same label) from the live tables. */

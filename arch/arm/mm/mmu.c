@@ -293,6 +293,47 @@ int vm_layout_format(char *buf, size_t size)
 	return n;
 }
 
+/* Which area @va lies in: the layout that print_vm_layout prints, as a lookup. */
+enum kernel_va_area kernel_va_area(unsigned long va)
+{
+	if (va >= PAGE_OFFSET && va < (unsigned long)high_memory)
+		return VA_LOWMEM;
+	if (va >= VMALLOC_START && va < VMALLOC_END)
+		return VA_VMALLOC;
+	if (va >= FDT_FIXED_BASE && va < FDT_FIXED_BASE + FDT_FIXED_SIZE)
+		return VA_DTB;
+	if (va >= FIXADDR_START && va < FIXADDR_END)
+		return VA_FIXMAP;
+	if (va >= VECTORS_BASE && va < VECTORS_BASE + PAGE_SIZE)
+		return VA_VECTORS;
+	if (va >= VECTORS_BASE + PAGE_SIZE && va < VECTORS_BASE + 2 * PAGE_SIZE)
+		return VA_STUBS;
+	if (va >= PKMAP_BASE && va < PAGE_OFFSET)
+		return VA_PKMAP;
+	if (va >= MODULES_VADDR && va < PKMAP_BASE)
+		return VA_MODULES;
+	return va >= PAGE_OFFSET ? VA_NONE : VA_USER;
+}
+
+/* The area's name as `whatis` prints it. */
+const char *kernel_va_area_name(enum kernel_va_area area)
+{
+	static const char *const names[] = {
+		[VA_USER] = "user space",
+		[VA_MODULES] = "modules area",
+		[VA_PKMAP] = "pkmap (persistent kmaps)",
+		[VA_LOWMEM] = "lowmem (linear map)",
+		[VA_VMALLOC] = "vmalloc area",
+		[VA_DTB] = "DTB mapping",
+		[VA_FIXMAP] = "fixmap",
+		[VA_VECTORS] = "vectors",
+		[VA_STUBS] = "vectors",
+		[VA_NONE] = "kernel space, no area",
+	};
+
+	return area < ARRAY_SIZE(names) ? names[area] : "?";
+}
+
 void __init print_vm_layout(void)
 {
 	static char buf[1024];

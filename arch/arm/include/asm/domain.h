@@ -25,6 +25,18 @@
 #define DOMAIN_MANAGER 3
 
 #define domain_val(dom, type) ((type) << (2 * (dom)))
+/* The access type a DACR value gives domain @dom (DOMAIN_NOACCESS ... DOMAIN_MANAGER). */
+#define domain_type(dacr, dom) (((dacr) >> (2 * (dom))) & 3)
+
+#ifndef __ASSEMBLER__
+/* The one decoder of an access type: "no access", "client", "reserved" (2), "manager". */
+static inline const char *domain_type_name(unsigned int type)
+{
+	static const char *const names[4] = {"no access", "client", "reserved", "manager"};
+
+	return names[type & 3];
+}
+#endif
 
 #define DACR_INIT                                                                                  \
 	(domain_val(DOMAIN_USER, DOMAIN_NOACCESS) | domain_val(DOMAIN_KERNEL, DOMAIN_CLIENT) |     \

@@ -98,6 +98,24 @@ void paging_init(void);
 void build_mem_type_table(void);
 extern const char *cache_policy_name;
 void print_vm_layout(void);
+
+/* The kernel's virtual areas, bottom up (the `Virtual kernel memory layout:` block). */
+enum kernel_va_area {
+	VA_USER,	/* below MODULES_VADDR */
+	VA_MODULES,	/* MODULES_VADDR .. PKMAP_BASE */
+	VA_PKMAP,	/* PKMAP_BASE .. PAGE_OFFSET: persistent kmaps */
+	VA_LOWMEM,	/* PAGE_OFFSET .. high_memory: the linear map */
+	VA_VMALLOC,	/* VMALLOC_START .. VMALLOC_END */
+	VA_DTB,		/* FDT_FIXED_BASE, 2 MiB: the boot DTB, read-only */
+	VA_FIXMAP,	/* FIXADDR_START .. FIXADDR_END */
+	VA_VECTORS,	/* the vectors page at 0xffff0000 */
+	VA_STUBS,	/* the stubs page after it */
+	VA_NONE,	/* kernel space between the areas */
+};
+/* Which area @va lies in (arch/arm/mm/mmu.c: the one classifier of kernel addresses). */
+enum kernel_va_area kernel_va_area(unsigned long va);
+/* A name for an area as `whatis` prints it ("lowmem (linear map)", "vmalloc area", ...). */
+const char *kernel_va_area_name(enum kernel_va_area area);
 int vm_layout_format(char *buf, size_t size);
 extern pmd_t *top_pmd;
 extern void *vectors_page;
