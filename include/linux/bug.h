@@ -3,7 +3,7 @@
  *   BUILD_BUG_ON   layouts, at compile time (linux/kernel.h);
  *   VM_BUG_ON      debug-only invariants (meson -Ddebug_checks), panic when violated; cheap
  *                  ones only, never in a per-page loop or an allocator fast path: the full
- *                  walks are on demand, the shell's `mm-check` (kernel/shell/mmcheck.c);
+ *                  walks are on demand, the shell's `mm-check` (kernel/shell/cmd_mmcheck.c);
  *   WARN_ON[_ONCE] something survivable went wrong: print, carry on, caller returns an error;
  *   panic("fn: why")  boot cannot go on.
  */

@@ -1,5 +1,5 @@
 /*
- * fdt.h - pimm's own reader of flattened device trees (lib/fdt.c), used by kernel/of.
+ * fdt.h - pimm's own reader of flattened device trees (lib/fdt_reader.c), used by kernel/of.
  *
  *   +--------------------+ 0
  *   | fdt_header (40 B)  |  magic 0xd00dfeed, totalsize, off_dt_struct, off_dt_strings,

@@ -44,7 +44,7 @@ int shell_run_line(char *line);
 const struct shell_cmd *shell_find(const char *name);
 /* The console shell: read, run, repeat (kernel/shell/shell.c); start_kernel ends here. */
 void __noreturn shell_main(void);
-/* Print the owners known for [base, end) (kernel/shell/memblock.c, for whatis). */
+/* Print the owners known for [base, end) (kernel/shell/cmd_memblock.c, for whatis). */
 void memblock_print_owners(phys_addr_t base, phys_addr_t end);
 
 #endif

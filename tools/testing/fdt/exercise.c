@@ -1,5 +1,5 @@
 /*
- * exercise.c - drive every accessor of lib/fdt.c over a blob, valid or not (see exercise.h).
+ * exercise.c - drive every accessor of lib/fdt_reader.c over a blob, valid or not (see exercise.h).
  * Bounded work: at most EXERCISE_MAX_NODES nodes get the quadratic calls (paths, parents).
  */
 #include <pimm/fdt.h>

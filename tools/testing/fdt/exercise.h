@@ -1,5 +1,5 @@
 /*
- * exercise.h - call every accessor of lib/fdt.c on one blob (tools/testing/fdt), shared by the
+ * exercise.h - call every accessor of lib/fdt_reader.c on one blob (tools/testing/fdt), shared by the
  * unit test (hand-broken blobs) and the libFuzzer target.
  */
 #ifndef _PIMM_TEST_FDT_EXERCISE_H

@@ -1,5 +1,5 @@
 /*
- * fuzz_fdt.c - libFuzzer target for lib/fdt.c: every input is handed to dt_check_header,
+ * fuzz_fdt.c - libFuzzer target for lib/fdt_reader.c: every input is handed to dt_check_header,
  * dt_check_full and then every accessor (exercise.c), from an exact-size heap copy at an
  * aligned and at an odd address, so ASan/UBSan see any read outside the blob.
  * Built and run by tools/testing/fdt/run-fuzz (clang -fsanitize=fuzzer,address,undefined).

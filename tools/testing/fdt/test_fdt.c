@@ -1,5 +1,5 @@
 /*
- * test_fdt.c - host tests of lib/fdt.c against libfdt (Debian libfdt-dev).
+ * test_fdt.c - host tests of lib/fdt_reader.c against libfdt (Debian libfdt-dev).
  *
  * Blobs: the DTBs named on the command line (compiled by meson from the .dts beside this
  * file) and those listed in $PIMM_DTBS (colon separated). For each: our reader and libfdt

@@ -1,5 +1,5 @@
 /*
- * kernel/shell/mm.c - nodes, zones and struct pages, live: `zoneinfo`, `page PFN|ADDR`,
+ * kernel/shell/cmd_mm.c - nodes, zones and struct pages, live: `zoneinfo`, `page PFN|ADDR`,
  * `whatis ADDR`.
  *
  * Where it sits: after bootmem_init (free_area_init built node 0, its zones and mem_map),
