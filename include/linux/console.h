@@ -6,7 +6,10 @@
  * The hand-over, as Linux does it:
  *   setup_arch          the board's early console (CON_BOOT | CON_PRINTBUFFER) registers
  *                       (Linux: earlycon) and gets the log so far replayed: the lines printed
- *                       since start_kernel began, while no console existed
+ *                       since start_kernel began, while no console existed. It writes through
+ *                       head.S's mapping of the UART until setup_arch maps the UART's page at
+ *                       the fixmap's FIX_EARLYCON_MEM_BASE (Linux's earlycon_map), then
+ *                       through that slot, which paging_init keeps (early_fixmap_shutdown)
  *   customize_machine   the real console registers; because a boot console already showed
  *                       the log, it gets no replay (CON_PRINTBUFFER dropped), and the boot
  *                       consoles are unregistered: every line reaches the terminal once
@@ -34,23 +37,37 @@ struct console {
 	unsigned int (*pending)(struct console *con);
 	short flags;
 	short index;
+	void *data; /* the driver's: an early console's struct earlycon_device */
 	struct console *next;
 };
 
 /*
  * An early console a board offers (Linux's struct earlycon_id and EARLYCON_DECLARE, in
- * linux/serial_core.h): setup_arch registers the first one, and maps @phys's page at the
- * fixmap's FIX_EARLYCON_MEM_BASE as Linux's earlycon does.
+ * linux/serial_core.h): setup_arch registers the first one. @phys is the UART's physical
+ * address; @head_virt where head.S maps it for the first lines (pimm's: Linux's earlycon
+ * starts only once its fixmap slot is mapped, see setup_earlycon in arch/arm/kernel/setup.c).
  */
 struct earlycon_id {
 	const char *name;
 	phys_addr_t phys;
+	unsigned long head_virt;
 	struct console *con;
 };
 extern const struct earlycon_id __earlycon_table[], __earlycon_table_end[];
-#define EARLYCON_DECLARE(_name, _phys, _con)                                                       \
+#define EARLYCON_DECLARE(_name, _phys, _head_virt, _con)                                           \
 	static const struct earlycon_id __earlycon_##_name __attribute__((__used__,                \
-		__section__("__earlycon_table"), __aligned__(4))) = {#_name, _phys, _con}
+		__section__("__earlycon_table"), __aligned__(4))) = {#_name, _phys, _head_virt, _con}
+
+/*
+ * The registered early console's device (Linux's struct earlycon_device, whose port holds
+ * mapbase and membase): the console's @data points here, and its write goes to @membase,
+ * which earlycon_map moves from head.S's mapping to the fixmap slot.
+ */
+struct earlycon_device {
+	struct console *con;
+	phys_addr_t mapbase;   /* the UART's registers, physical */
+	unsigned long membase; /* ... and where the console reaches them now */
+};
 
 /* Add @con to the consoles (printk writes to it from now on); see the hand-over above. */
 void register_console(struct console *con);

@@ -5,11 +5,14 @@
  *     setup_processor           CPU: ARMv7 Processor [410fc075] ..., per-mode exception stacks
  *     setup_earlycon            the board's early console (EARLYCON_DECLARE, linux/console.h)
  *                               registers and shows the lines logged so far; it prints
- *                               through head.S's UART section until paging_init's
- *                               devicemaps_init re-creates the static I/O map
+ *                               through head.S's UART section for now
  *     setup_machine_fdt         check the DTB, choose the machine_desc by the root
  *                               "compatible", "Machine model", /chosen, /memory -> memblock
- *     early_fixmap_init         bm_pte under FIXADDR_TOP; the earlycon slot -> the UART page
+ *     early_fixmap_init         bm_pte under FIXADDR_TOP
+ *     earlycon_map              the UART page in the fixmap slot FIX_EARLYCON_MEM_BASE; the
+ *                               early console prints through it from now on (paging_init
+ *                               keeps the slot and clears head.S's section with all of
+ *                               vmalloc space, as Linux's devicemaps_init)
  *     parse_early_param         mem=, cma=, vmalloc=, initrd=, memblock=debug, loglevel=...
  *     early_mm_init             build_mem_type_table: "Memory policy: Data cache writealloc"
  *     adjust_lowmem_bounds      where lowmem ends (vmalloc=), highmem or "Ignoring RAM"
@@ -118,9 +121,15 @@ static void __init early_mm_init(void)
 	pr_info("Memory policy: Data cache %s\n", cache_policy_name);
 }
 
+/* The registered early console's device (Linux's early_console_dev in earlycon.c). */
+static struct earlycon_device early_console_dev;
+
 /*
  * Register the board's early console (the first EARLYCON_DECLARE record; Linux chooses one by
- * earlycon= or /chosen/stdout-path, pimm's board offers one). NULL if there is none.
+ * earlycon= or /chosen/stdout-path, pimm's board offers one), writing through head.S's mapping
+ * of the UART. Linux registers its earlycon only once earlycon_map has mapped it (in
+ * parse_early_param), and shows earlier lines by the replay; pimm registers it first thing so
+ * that a failure in setup_machine_fdt (a panic naming a bad DTB) is seen too. NULL if none.
  */
 static const struct earlycon_id *__init setup_earlycon(void)
 {
@@ -128,8 +137,25 @@ static const struct earlycon_id *__init setup_earlycon(void)
 
 	if (id >= __earlycon_table_end)
 		return NULL;
+	early_console_dev.con = id->con;
+	early_console_dev.mapbase = id->phys;
+	early_console_dev.membase = id->head_virt;
+	id->con->data = &early_console_dev;
 	register_console(id->con);
 	return id;
+}
+
+/*
+ * Linux's earlycon_map: the early console's page in the permanent fixmap slot, and the console
+ * writes through it from here on (head.S's section is cleared by paging_init's devicemaps_init;
+ * early_fixmap_shutdown carries the slot over). Needs early_fixmap_init.
+ */
+static void __init earlycon_map(void)
+{
+	phys_addr_t phys = early_console_dev.mapbase;
+
+	__set_fixmap(FIX_EARLYCON_MEM_BASE, phys & PAGE_MASK, FIXMAP_PAGE_IO);
+	early_console_dev.membase = fix_to_virt(FIX_EARLYCON_MEM_BASE) + (phys & ~PAGE_MASK);
 }
 
 void __init setup_arch(char **cmdline_p)
@@ -145,9 +171,8 @@ void __init setup_arch(char **cmdline_p)
 
 	setup_machine_fdt((void *)(FDT_FIXED_BASE + (__atags_pointer % SZ_1M)), __atags_pointer);
 	early_fixmap_init();
-	/* what Linux's earlycon does (earlycon_map): the UART's page in the permanent fixmap slot */
 	if (earlycon)
-		__set_fixmap(FIX_EARLYCON_MEM_BASE, earlycon->phys & PAGE_MASK, FIXMAP_PAGE_IO);
+		earlycon_map();
 	strlcpy(cmd_line, boot_command_line, COMMAND_LINE_SIZE);
 	*cmdline_p = cmd_line;
 

@@ -3,13 +3,15 @@
  * Linux's drivers/tty/serial/amba-pl011.c: pl011_early_write and the ttyAMA console):
  *
  *   "pl11" (CON_BOOT)   the early console setup_arch registers (EARLYCON_DECLARE below):
- *                       polled output through the firmware's (or QEMU's) UART set-up, no input
+ *                       polled output through the firmware's (or QEMU's) UART set-up, no input;
+ *                       it writes wherever its earlycon_device's membase says: head.S's UART
+ *                       section for the first lines, then the fixmap slot FIX_EARLYCON_MEM_BASE
+ *                       (Linux's pl011_early_write through earlycon_map's mapping), which stays
+ *                       mapped while paging_init clears and rebuilds the static I/O map
  *   "ttyAMA0"           the real console, registered by customize_machine (board.c): programs
  *                       the UART, polled output, interrupt-driven input into a ring buffer that
- *                       the shell reads (console_getc)
- *
- * Both write through the UART's place in the static I/O map, which head.S maps early and
- * map_io re-creates in paging_init (mach/platform.h), so the switch is invisible.
+ *                       the shell reads (console_getc); it uses the static I/O map (io.c),
+ *                       which exists by then
  * On QEMU the UART works without set-up; on a real Pi 2 the pins and baud rate must be set
  * (GPIO14/15 to ALT0, 115200 8N1 from the 48 MHz UART clock), which pl011_init does.
  */
@@ -90,22 +92,37 @@ static void pl011_init(void)
 	pl011_rx_drain();
 }
 
-static void pl011_putc(char c)
+/* One byte to the UART whose registers are mapped at @base, when its FIFO has room. */
+static void pl011_putc(unsigned long base, char c)
 {
-	while (readl_relaxed(UART_BASE + UART_FR) & UART_FR_TXFF)
+	while (readl_relaxed(base + UART_FR) & UART_FR_TXFF)
 		;
-	writel_relaxed((u8)c, UART_BASE + UART_DR);
+	writel_relaxed((u8)c, base + UART_DR);
 }
 
-/* Console write: n bytes, turning "\n" into "\r\n" for terminals. */
+/* n bytes to the UART at @base, turning "\n" into "\r\n" for terminals. */
+static void pl011_write(unsigned long base, const char *s, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		if (s[i] == '\n')
+			pl011_putc(base, '\r');
+		pl011_putc(base, s[i]);
+	}
+}
+
+/* The early console's write (Linux's pl011_early_write): through the earlycon device's membase. */
+static void pl011_early_write(struct console *con, const char *s, unsigned int n)
+{
+	const struct earlycon_device *dev = con->data;
+
+	pl011_write(dev->membase, s, n);
+}
+
+/* ttyAMA0's write: through the static I/O map. */
 static void pl011_console_write(struct console *con, const char *s, unsigned int n)
 {
 	(void)con;
-	for (unsigned int i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			pl011_putc('\r');
-		pl011_putc(s[i]);
-	}
+	pl011_write(UART_BASE, s, n);
 }
 
 /* Drain the receive FIFO into the ring (IRQ context, or polled before IRQs are on). */
@@ -153,11 +170,11 @@ static unsigned int pl011_console_pending(struct console *con)
 
 static struct console pl011_early_console = {
 	.name = "pl11",
-	.write = pl011_console_write,
+	.write = pl011_early_write,
 	.flags = CON_BOOT | CON_PRINTBUFFER,
 	.index = -1,
 };
-EARLYCON_DECLARE(pl011, EARLY_UART_PHYS, &pl011_early_console);
+EARLYCON_DECLARE(pl011, EARLY_UART_PHYS, EARLY_UART_VIRT, &pl011_early_console);
 
 static struct console pl011_console = {
 	.name = "ttyAMA",

@@ -45,7 +45,7 @@
  *       map_kernel             [kernel start, __init_end) RWX, the rest of the image RW NX
  *       dma_contiguous_remap   CMA areas in lowmem -> 4 KiB MT_MEMORY_DMA_READY pages
  *       early_fixmap_shutdown  drop bm_pte, re-create the earlycon slot (MT_DEVICE page)
- *       devicemaps_init        vectors page copy, clear vmalloc space, DTB at FDT_FIXED_BASE,
+ *       devicemaps_init        vectors page copy, clear all vmalloc space, DTB at FDT_FIXED_BASE,
  *                              0xffff0000 vectors + stubs, mdesc->map_io, SCTLR.V
  *       kmap_init              PTE pages for PKMAP_BASE and the fixmap's first pmd
  *       top_pmd, zero page     ... then bootmem_init (next stage)
@@ -82,6 +82,12 @@ static pte_t *pte_offset_early_fixmap(pmd_t *dir, unsigned long addr)
 static pte_t *pte_offset_late_fixmap(pmd_t *dir, unsigned long addr)
 {
 	return pte_offset_kernel(dir, addr);
+}
+
+/* Whether early_fixmap_shutdown re-creates an early slot: only device slots (the earlycon). */
+static bool fixmap_slot_carried_over(pte_t pte)
+{
+	return !pte_none(pte) && (pte & L_PTE_MT_MASK) == L_PTE_MT_DEV_SHARED;
 }
 
 /* Hook bm_pte into the pmd that holds FIXADDR_TOP, so early fixmap slots can be used. */
@@ -170,22 +176,39 @@ static void __init map_kernel(void)
 	create_mapping(&map);
 }
 
+/*
+ * Linux's early_fixmap_shutdown: bm_pte leaves the fixmap's pmd, and the permanent device
+ * slots (the early console's) are re-created in a PTE page of their own with create_mapping.
+ * pimm allocates that page first, while bm_pte still maps the early console: with
+ * memblock=debug the allocation prints, and the console writes through the very slot being
+ * moved. From the pmd_clear to create_mapping nothing prints.
+ */
 void __init early_fixmap_shutdown(void)
 {
 	unsigned long va = fix_to_virt(__end_of_permanent_fixed_addresses - 1);
+	pmd_t *pmd = pmd_off_k(va);
+	pte_t *table = NULL;
 
-	pmd_clear(pmd_off_k(va));
+	for (int i = 0; i < __end_of_permanent_fixed_addresses; i++) {
+		unsigned long slot = fix_to_virt(i);
+		pte_t *pte = pte_offset_early_fixmap(pmd_off_k(slot), slot);
+
+		if (!table && fixmap_slot_carried_over(*pte))
+			table = early_alloc(PTE_HWTABLE_OFF + PTE_HWTABLE_SIZE);
+	}
+	pmd_clear(pmd);
+	if (table)
+		__pmd_populate(pmd, __pa(table), get_mem_type(MT_DEVICE)->prot_l1);
 	local_flush_tlb_kernel_page(va);
 	for (int i = 0; i < __end_of_permanent_fixed_addresses; i++) {
 		struct map_desc map = {.virtual = fix_to_virt(i), .length = PAGE_SIZE,
 				       .type = MT_DEVICE};
 		pte_t *pte = pte_offset_early_fixmap(pmd_off_k(map.virtual), map.virtual);
 
-		/* only device slots (the earlycon) are carried over */
-		if (pte_none(*pte) || (*pte & L_PTE_MT_MASK) != L_PTE_MT_DEV_SHARED)
+		if (!fixmap_slot_carried_over(*pte))
 			continue;
 		map.pfn = pte_pfn(*pte);
-		create_mapping(&map);
+		create_mapping(&map); /* finds the table hooked above: allocates nothing */
 	}
 	pte_offset_fixmap = pte_offset_late_fixmap;
 }
@@ -203,22 +226,19 @@ static void __init map_vectors(void *vectors)
 }
 
 /*
- * Vectors, DTB and device mappings. vmalloc space is cleared and map_io re-creates the static
- * I/O map, but memblock=debug prints in between (iotable_init's allocation). Linux's earlycon
- * prints through the fixmap, which is not cleared; pimm's early console writes through head.S's
- * UART section in the static I/O map, so that pmd pair is kept until map_io rewrites it
- * (clearing it worked only while the stale TLB entry happened to survive).
+ * Vectors, DTB and device mappings (Linux's devicemaps_init): all of vmalloc space up to the
+ * fixmap's pmd is cleared, head.S's UART section with it, and map_io re-creates the static I/O
+ * map. memblock=debug prints in between (iotable_init's allocation): the early console writes
+ * through its fixmap slot by then (setup_arch's earlycon_map), which is not cleared.
  */
 static void __init devicemaps_init(void)
 {
 	void *vectors = early_alloc(PAGE_SIZE * 2);
-	unsigned long console_pmd = EARLY_UART_VIRT & PMD_MASK;
 	struct map_desc map;
 
 	early_trap_init_vectors(vectors);
 	vectors_page = vectors;
-	clear_pmds(VMALLOC_START, min(console_pmd, FIXADDR_TOP & PMD_MASK));
-	clear_pmds(max(VMALLOC_START, console_pmd + PMD_SIZE), FIXADDR_TOP & PMD_MASK);
+	clear_pmds(VMALLOC_START, FIXADDR_TOP & PMD_MASK);
 	if (__atags_pointer) {
 		map = (struct map_desc){FDT_FIXED_BASE, __phys_to_pfn(__atags_pointer & SECTION_MASK),
 					FDT_FIXED_SIZE, MT_MEMORY_RO};

@@ -3,6 +3,7 @@
 import os
 import re
 import subprocess
+import tempfile
 import time
 
 from systest import boot, case, expect_error, pimm, run
@@ -283,6 +284,64 @@ def console_handover_prints_each_line_once():
     dmesg = iter(re.findall(r"^\[ *\d+\.\d{6}\] .*$", out, re.M))
     missing = [l for l in lines if not any(d == l for d in dmesg)]  # in order; debug lines skipped
     assert not missing, missing[:3]
+    assert m.poweroff() == 0
+
+
+# ---- the early console writes through the fixmap (Linux's earlycon_map) -----------------------
+
+EARLY_UART_VIRT = 0xFE201000   # head.S's UART section, in the static I/O map
+EARLY_UART_PHYS = 0x3F201000
+FIXMAP_EARLYCON = 0xFFEFF000   # fix_to_virt(FIX_EARLYCON_MEM_BASE)
+
+
+def gdb_batch(sock, *cmds, timeout=60):
+    """gdb-multiarch -batch on the machine's gdb socket (kernel.elf's symbols): run cmds, then
+    detach (which lets the guest run on). Returns the values printed (`p` -> [$1, $2...])."""
+    args = ["gdb-multiarch", "-batch", "-nx", os.path.join(pimm.build_dir_for(), "kernel.elf"),
+            "-ex", "set confirm off", "-ex", "set pagination off", "-ex", f"target remote {sock}"]
+    for c in list(cmds) + ["detach"]:
+        args += ["-ex", c]
+    out = subprocess.run(args, capture_output=True, text=True, timeout=timeout).stdout
+    assert "detached" in out, "gdb did not detach:\n" + out[-3000:]
+    return re.findall(r"^\$\d+ = (.*)$", out, re.M)
+
+
+@case
+def early_console_prints_through_the_fixmap_while_vmalloc_space_is_clear():
+    """paging_init's devicemaps_init clears all of vmalloc space, head.S's UART section with it,
+    before map_io re-creates the static I/O map (Linux's devicemaps_init); memblock=debug prints
+    in between (iotable_init's allocation), and those lines still reach the terminal, because
+    the early console writes through its fixmap slot (Linux's earlycon_map), which
+    early_fixmap_shutdown kept. Stopped at machine_desc->map_io through the gdb stub: the UART's
+    pmd pair is empty and the console's registers are at the fixmap slot; then the boot goes
+    on to the prompt, and after it the slot still walks to the UART."""
+    tmp = tempfile.mkdtemp(prefix="pimm-earlycon-")
+    sock = os.path.join(tmp, "gdb.sock")
+    m = boot(append="memblock=debug", wait_prompt=False,
+             extra=["-gdb", f"unix:{sock},server,nowait", "-S"])
+    end = time.monotonic() + 20
+    while not os.path.exists(sock):
+        assert time.monotonic() < end, "no gdb socket"
+        time.sleep(0.05)
+    l1 = EARLY_UART_VIRT >> 20
+    vals = gdb_batch(sock, "break bcm2836_map_io", "continue",
+                     f"p/x ((unsigned int *)init_mm_pgd)[{l1}]",
+                     f"p/x ((unsigned int *)init_mm_pgd)[{l1 + 1}]",
+                     "p/x early_console_dev.membase",
+                     "p/x early_console_dev.mapbase",
+                     "p pl011_early_console.flags & 4",  # CON_ENABLED: still the console
+                     "delete")
+    assert vals[:5] == ["0x0", "0x0", hex(FIXMAP_EARLYCON), hex(EARLY_UART_PHYS), "4"], vals
+    m.wait_for(r"pimm> ", 30)
+    log = m.buf
+    # the lines printed while the section was gone reached the terminal, once and in order
+    iot = log.index("iotable_init+")
+    assert log.index("Memory policy: Data cache") < iot < log.index("Zone ranges:"), log[:3000]
+    lines = re.findall(r"^\[ *\d+\.\d{6}\] .*$", log, re.M)
+    assert lines[0].endswith("Booting pimm on physical CPU 0xf00"), lines[:3]
+    assert log.count("CPU: ARMv7 Processor") == 1 and log.count("Checked W+X mappings") == 1
+    out = m.cmd(f"walk {FIXMAP_EARLYCON:#x}")
+    assert re.search(rf"^  PA 0x{EARLY_UART_PHYS:08x}$", out, re.M) and "(agrees)" in out, out
     assert m.poweroff() == 0
 
 
