@@ -189,11 +189,10 @@ void __init early_fixmap_shutdown(void)
 	pmd_t *pmd = pmd_off_k(va);
 	pte_t *table = NULL;
 
-	for (int i = 0; i < __end_of_permanent_fixed_addresses; i++) {
+	for (int i = 0; i < __end_of_permanent_fixed_addresses && !table; i++) {
 		unsigned long slot = fix_to_virt(i);
-		pte_t *pte = pte_offset_early_fixmap(pmd_off_k(slot), slot);
 
-		if (!table && fixmap_slot_carried_over(*pte))
+		if (fixmap_slot_carried_over(*pte_offset_early_fixmap(pmd_off_k(slot), slot)))
 			table = early_alloc(PTE_HWTABLE_OFF + PTE_HWTABLE_SIZE);
 	}
 	pmd_clear(pmd);

@@ -2,6 +2,7 @@
 """Boot, the console shell and its general commands, faults, boot protocol cases."""
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 import time
@@ -294,16 +295,33 @@ EARLY_UART_PHYS = 0x3F201000
 FIXMAP_EARLYCON = 0xFFEFF000   # fix_to_virt(FIX_EARLYCON_MEM_BASE)
 
 
-def gdb_batch(sock, *cmds, timeout=60):
-    """gdb-multiarch -batch on the machine's gdb socket (kernel.elf's symbols): run cmds, then
-    detach (which lets the guest run on). Returns the values printed (`p` -> [$1, $2...])."""
-    args = ["gdb-multiarch", "-batch", "-nx", os.path.join(pimm.build_dir_for(), "kernel.elf"),
+def gdb_batch(m, sock, *cmds, timeout=60):
+    """gdb-multiarch -batch on machine m's gdb socket (the booted kernel.elf's symbols): run
+    cmds, then detach (which lets the guest run on). Returns the values printed (`p` -> [$1,
+    $2...]); a gdb that never gets there (a hang before the breakpoint) fails with the console."""
+    args = ["gdb-multiarch", "-batch", "-nx", m.elf,
             "-ex", "set confirm off", "-ex", "set pagination off", "-ex", f"target remote {sock}"]
     for c in list(cmds) + ["detach"]:
         args += ["-ex", c]
-    out = subprocess.run(args, capture_output=True, text=True, timeout=timeout).stdout
+    try:
+        out = subprocess.run(args, capture_output=True, text=True, timeout=timeout).stdout
+    except subprocess.TimeoutExpired:
+        raise AssertionError("gdb timed out; console tail:\n" + m.buf[-2000:]) from None
     assert "detached" in out, "gdb did not detach:\n" + out[-3000:]
     return re.findall(r"^\$\d+ = (.*)$", out, re.M)
+
+
+def stopped_at_map_io(m, sock):
+    """Run machine m (paused at reset) to machine_desc->map_io; there, read the UART's pmd pair
+    and the early console's registers' addresses; then let it go on."""
+    l1 = EARLY_UART_VIRT >> 20
+    return gdb_batch(m, sock, "break bcm2836_map_io", "continue",
+                     f"p/x ((unsigned int *)init_mm_pgd)[{l1}]",
+                     f"p/x ((unsigned int *)init_mm_pgd)[{l1 + 1}]",
+                     "p/x early_console_dev.membase",
+                     "p/x early_console_dev.mapbase",
+                     "p pl011_early_console.flags & 4",  # CON_ENABLED: still the console
+                     "delete")
 
 
 @case
@@ -315,28 +333,27 @@ def early_console_prints_through_the_fixmap_while_vmalloc_space_is_clear():
     early_fixmap_shutdown kept. Stopped at machine_desc->map_io through the gdb stub: the UART's
     pmd pair is empty and the console's registers are at the fixmap slot; then the boot goes
     on to the prompt, and after it the slot still walks to the UART."""
-    tmp = tempfile.mkdtemp(prefix="pimm-earlycon-")
+    tmp = tempfile.mkdtemp(prefix="pimm-earlycon-")  # the socket's path must precede QEMU
     sock = os.path.join(tmp, "gdb.sock")
-    m = boot(append="memblock=debug", wait_prompt=False,
-             extra=["-gdb", f"unix:{sock},server,nowait", "-S"])
-    end = time.monotonic() + 20
-    while not os.path.exists(sock):
-        assert time.monotonic() < end, "no gdb socket"
-        time.sleep(0.05)
-    l1 = EARLY_UART_VIRT >> 20
-    vals = gdb_batch(sock, "break bcm2836_map_io", "continue",
-                     f"p/x ((unsigned int *)init_mm_pgd)[{l1}]",
-                     f"p/x ((unsigned int *)init_mm_pgd)[{l1 + 1}]",
-                     "p/x early_console_dev.membase",
-                     "p/x early_console_dev.mapbase",
-                     "p pl011_early_console.flags & 4",  # CON_ENABLED: still the console
-                     "delete")
+    try:
+        m = boot(append="memblock=debug", wait_prompt=False,
+                 extra=["-gdb", f"unix:{sock},server,nowait", "-S"])
+        end = time.monotonic() + 20
+        while not os.path.exists(sock):
+            assert time.monotonic() < end, "no gdb socket"
+            time.sleep(0.05)
+        vals = stopped_at_map_io(m, sock)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     assert vals[:5] == ["0x0", "0x0", hex(FIXMAP_EARLYCON), hex(EARLY_UART_PHYS), "4"], vals
     m.wait_for(r"pimm> ", 30)
     log = m.buf
-    # the lines printed while the section was gone reached the terminal, once and in order
-    iot = log.index("iotable_init+")
-    assert log.index("Memory policy: Data cache") < iot < log.index("Zone ranges:"), log[:3000]
+    # map_io's own line (its iotable_init allocates the board's 2 static_vm records, 80 bytes),
+    # printed while the section was gone, reached the terminal once, in its place
+    mapio = re.findall(r"^\[ *\d+\.\d{6}\] memblock_alloc_try_nid: (\d+) bytes .* iotable_init\+",
+                       log, re.M)
+    assert mapio and mapio[-1] == "80" and log.count(" 80 bytes align=0x4 ") == 1, mapio
+    assert log.rindex("iotable_init+") < log.index("Zone ranges:"), log[:3000]
     lines = re.findall(r"^\[ *\d+\.\d{6}\] .*$", log, re.M)
     assert lines[0].endswith("Booting pimm on physical CPU 0xf00"), lines[:3]
     assert log.count("CPU: ARMv7 Processor") == 1 and log.count("Checked W+X mappings") == 1
