@@ -27,6 +27,12 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PROMPT = "pimm> "
 QEMU = "qemu-system-arm"
+GDB_PORT = 1234  # QEMU's -s: the TCP port gdb attaches to, unless a test picks a free one
+
+
+def gdb_port(gdb):
+    """The TCP port for qemu_command's gdb argument: True means GDB_PORT, an int is the port."""
+    return GDB_PORT if gdb is True else int(gdb)
 MUX_ID = "console"  # the multiplexed stdio chardev of qemu_command(mux=True)
 # QEMU's mux escape keys, as tools/run announces them
 MUX_HELP = "Ctrl-A x quits QEMU, Ctrl-A c switches between console and QEMU monitor, Ctrl-A h lists the keys"
@@ -102,7 +108,7 @@ def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=Fal
                  monitor=None, extra=(), kernel=None, gdb_socket=None, mux=False):
     """The QEMU raspi2b command line that boots pimm like a Pi 2 (docs/design.md: the QEMU
     platform). bdir: where kernel7.img and dts/rpi2b-lab.dtb are (a build dir or a snapshot).
-    gdb: wait at reset for gdb on TCP :1234; gdb_socket: wait at reset for gdb on that unix
+    gdb: wait at reset for gdb on TCP GDB_PORT (True) or on that port (int); gdb_socket: wait at reset for gdb on that unix
     socket (no port to clash between parallel QEMUs). mux: the console for a person (tools/run):
     stdio goes through QEMU's multiplexer, shared by the serial port and the QEMU monitor
     (Ctrl-A x quits, Ctrl-A c toggles serial/monitor; signal=off: Ctrl-C reaches the guest
@@ -125,7 +131,7 @@ def qemu_command(bdir, dtb=None, append=None, initrd=None, icount=False, gdb=Fal
     if icount:
         cmd += ["-icount", "shift=0,sleep=off"]
     if gdb:
-        cmd += ["-s", "-S"]
+        cmd += ["-gdb", f"tcp::{gdb_port(gdb)}", "-S"]
     elif gdb_socket:
         cmd += ["-gdb", f"unix:{gdb_socket},server,nowait", "-S"]
     if not mux:

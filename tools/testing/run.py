@@ -1,12 +1,13 @@
 """tools/run - build pimm if needed and boot it on QEMU raspi2b, console on stdin/stdout.
 
-usage: tools/run [--dtb FILE] [--append ARGS] [--initrd FILE] [--gdb] [--icount]
+usage: tools/run [--dtb FILE] [--append ARGS] [--initrd FILE] [--gdb[=PORT]] [--icount]
                  [-Dopt=value ...] [-- QEMU ARGS]
 
   --dtb FILE     boot with this device tree (default: build/dts/rpi2b-lab.dtb)
   --append ARGS  kernel command line (QEMU puts it in /chosen/bootargs)
   --initrd FILE  load an initrd (QEMU: at 0x08000000, DTB just above)
-  --gdb          wait for gdb on :1234 before the first instruction (then: tools/gdb)
+  --gdb[=PORT]   wait for gdb on TCP PORT (default 1234) before the first instruction
+                 (then, in another terminal: tools/gdb [BUILD_DIR [PORT]])
   --icount       deterministic time: 1 guest instruction = 1 ns (-icount shift=0,sleep=off)
   -Dopt=value    a meson option (e.g. -Dvmsplit=3G): built in its own build-opt=value dir
 Works from a terminal and from a pipe:  printf 'help\\npoweroff\\n' | tools/run
@@ -38,6 +39,11 @@ def main(argv):
                 sys.exit(f"tools/run: {a} needs a value")
         elif a in ("--gdb", "--icount"):
             opts[a[2:]] = True
+        elif a.startswith("--gdb="):
+            port = a[len("--gdb="):]
+            if not port.isdigit() or not 0 < int(port) < 65536:
+                sys.exit(f"tools/run: --gdb=PORT needs a TCP port (1-65535), not '{port}'")
+            opts["gdb"] = int(port)
         elif a.startswith("-D") and "=" in a:
             dopts.append(a)
         elif a in ("-h", "--help"):
@@ -57,7 +63,9 @@ def main(argv):
                             opts["gdb"], None, extra, mux=True)
     print(f"tools/run: {pimm.MUX_HELP}", file=sys.stderr)
     if opts["gdb"]:
-        print(f"tools/run: waiting for gdb on :1234 (in another terminal: tools/gdb {bdir})", file=sys.stderr)
+        port = pimm.gdb_port(opts["gdb"])
+        print(f"tools/run: waiting for gdb on :{port} (in another terminal: tools/gdb {bdir}"
+              f"{'' if port == pimm.GDB_PORT else f' {port}'})", file=sys.stderr)
     tty = sys.stdin.isatty()
     if tty:
         import termios

@@ -2,6 +2,7 @@
 """The developer tools themselves: tools/run from a pipe, its options and errors."""
 import os
 import re
+import socket
 import subprocess
 import sys
 import tempfile
@@ -70,17 +71,45 @@ def run_builds_a_meson_option_in_its_own_directory():
     assert os.path.exists(os.path.join(pimm.ROOT, "build-vmsplit=3G", "kernel7.img"))
 
 
+def free_tcp_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now (the kernel picks it)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_listener(port, proc, timeout=60):
+    """Until something accepts on 127.0.0.1:port (QEMU's gdb stub), or proc dies, or timeout."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            raise AssertionError(f"tools/run exited ({proc.returncode}) before listening on {port}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listened on port {port} within {timeout} s")
+
+
+@case
+def run_gdb_bad_port_is_refused():
+    r = subprocess.run([RUN, "--gdb=70000"], capture_output=True, text=True, timeout=60)
+    assert r.returncode != 0 and "--gdb=PORT needs a TCP port" in r.stderr, r.stderr
+
+
 @case
 def run_gdb_waits_and_gdb_attaches_with_symbols():
     pimm.ensure_built()
-    qemu = subprocess.Popen([RUN, "--gdb"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+    port = free_tcp_port()  # not QEMU's default 1234: another QEMU on this machine may hold it
+    qemu = subprocess.Popen([RUN, f"--gdb={port}"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT)
     try:
-        time.sleep(1)
+        wait_for_listener(port, qemu)
         g = subprocess.run(["gdb-multiarch", "-q", "-batch", "-nx",
                             os.path.join(pimm.ROOT, "build", "kernel.elf"),
                             "-ex", "set architecture armv7",
-                            "-ex", "target remote localhost:1234",
+                            "-ex", f"target remote localhost:{port}",
                             "-ex", "break start_kernel", "-ex", "continue",
                             "-ex", "info symbol $pc", "-ex", "detach"],
                            capture_output=True, text=True, timeout=60)
