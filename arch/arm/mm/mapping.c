@@ -155,6 +155,14 @@ static void add_static_vm_early(struct static_vm *svm)
 	nr_static_vms++;
 }
 
+const struct static_vm *find_static_vm_vaddr(unsigned long vaddr)
+{
+	for (const struct static_vm *vm = static_vmlist; vm && vm->addr <= vaddr; vm = vm->next)
+		if (vaddr - vm->addr < vm->size)
+			return vm;
+	return NULL;
+}
+
 /*
  * As Linux: one memblock_alloc per call for all @nr records (its struct static_vm, a vm_struct
  * plus a list_head, is STATIC_VM_LINUX_SIZE bytes on ARM32; pimm's smaller record lives at the
