@@ -11,6 +11,7 @@
 #include <asm/irqflags.h>
 #include <asm/mach.h>
 #include <asm/smp.h>
+#include <pimm/diag.h>
 #include <pimm/parse.h>
 #include <pimm/vsprintf.h>
 
@@ -65,7 +66,7 @@ void __warn(const char *file, int line, const char *cond)
 static int __init panic_setup(char *str)
 {
 	if (!str || kstrtoint(str, 0, &panic_timeout))
-		pr_warn("panic: bad value '%s'\n", str ? str : "");
+		pimm_warn("panic=: bad value '%s'\n", str ? str : "");
 	return 0;
 }
 early_param("panic", panic_setup);

@@ -35,6 +35,7 @@
 #include <linux/of_reserved_mem.h>
 #include <linux/pfn.h>
 #include <linux/printk.h>
+#include <pimm/diag.h>
 #include <pimm/fdt.h>
 #include <pimm/parse.h>
 #include <pimm/vsprintf.h>
@@ -242,7 +243,7 @@ int early_cma(char *p)
 	return 0;
 bad:
 	/* Linux would take the number's prefix (often 0: no CMA at all); pimm refuses it. */
-	pr_err("cma=%s: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n",
+	pimm_err("cma=%s: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n",
 	       arg);
 	return -EINVAL;
 }
@@ -328,7 +329,7 @@ int rmem_cma_setup(struct reserved_mem *rmem)
 void dma_contiguous_early_fixup(phys_addr_t base, unsigned long size)
 {
 	if (dma_mmu_remap_num >= (int)ARRAY_SIZE(dma_mmu_remap)) {
-		pr_err("dma_contiguous_early_fixup: no slot for %pa (+%lu MiB)\n", &base,
+		pimm_err("dma_contiguous_early_fixup: no slot for %pa (+%lu MiB)\n", &base,
 		       size / SZ_1M);
 		return;
 	}

@@ -22,7 +22,8 @@
  *
  * The blob was fully validated (dt_check_header + dt_check_full) before initial_boot_params is
  * set; every property is still read with its length, so a short or unterminated value gives a
- * message, never a read past it.
+ * message, never a read past it. Those messages are pimm's own, so they start with "pimm: "
+ * (pimm_warn/pimm_err), not "OF: fdt: " (docs/design.md, "pimm-only diagnostics").
  */
 #define pr_fmt(fmt) "OF: fdt: " fmt
 
@@ -37,6 +38,7 @@
 #include <linux/of_fdt.h>
 #include <linux/of_reserved_mem.h>
 #include <linux/printk.h>
+#include <pimm/diag.h>
 #include <pimm/fdt.h>
 
 void *initial_boot_params;
@@ -112,7 +114,7 @@ int early_init_dt_scan_root(void)
 	if (!dt_getprop(fdt, 0, "#size-cells", &len) && len == -DT_ERR_NOTFOUND)
 		sc = 1;
 	if (ac < 1 || sc < 1) {
-		pr_err("root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
+		pimm_err("root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
 		       "physical address space reads at most 2 cells)\n");
 		return -EINVAL;
 	}
@@ -132,7 +134,7 @@ static bool dt_initrd_prop(int node, const char *name, u64 *val)
 	if (!p)
 		return false;
 	if (len != 4 && len != 8) {
-		pr_warn("%s: %d bytes, expected 4 or 8: initrd ignored\n", name, len);
+		pimm_warn("%s: %d bytes, expected 4 or 8: initrd ignored\n", name, len);
 		return false;
 	}
 	*val = dt_read_number(p, len / 4);
@@ -150,7 +152,7 @@ void early_init_dt_check_for_initrd(int node)
 	if (start > end)
 		return;
 	if (end > MAX_MEMBLOCK_ADDR) {
-		pr_warn("initrd 0x%llx-0x%llx above 4 GiB ignored\n", start, end);
+		pimm_warn("initrd 0x%llx-0x%llx above 4 GiB ignored\n", start, end);
 		return;
 	}
 	phys_initrd_start = (phys_addr_t)start;
@@ -166,7 +168,7 @@ static void dt_copy_bootargs(char *cmdline, const char *p, int len)
 
 	if (n == max) {
 		n = max - 1;
-		pr_warn("bootargs: unterminated or longer than %d bytes: cut after %u bytes\n",
+		pimm_warn("bootargs: unterminated or longer than %d bytes: cut after %u bytes\n",
 			COMMAND_LINE_SIZE - 1, (unsigned int)n);
 	}
 	memcpy(cmdline, p, n);
@@ -200,7 +202,7 @@ int early_init_dt_scan_chosen(char *cmdline)
 static void dt_warn_partial_tuple(const char *uname, const char *prop, int len, int t_len)
 {
 	if (len % t_len)
-		pr_warn("%s: %s is %d bytes, not a multiple of %d: the last %d bytes are ignored\n",
+		pimm_warn("%s: %s is %d bytes, not a multiple of %d: the last %d bytes are ignored\n",
 			uname, prop, len, t_len, len % t_len);
 }
 
@@ -345,7 +347,7 @@ static void dt_check_reserved_range(const char *uname, phys_addr_t base, phys_ad
 	struct memblock_region *r;
 
 	if (!memblock_is_region_memory(base, size))
-		pr_warn("Reserved memory: node '%s' [%pa-%pa] is %s outside RAM\n", uname, &base,
+		pimm_warn("reserved memory: node '%s' [%pa-%pa] is %s outside RAM\n", uname, &base,
 			&end, dt_overlaps_memory(base, size) ? "partly" : "entirely");
 	if (nomap)
 		return; /* a clash makes early_init_dt_reserve_memory fail with -EBUSY */
@@ -353,7 +355,7 @@ static void dt_check_reserved_range(const char *uname, phys_addr_t base, phys_ad
 		phys_addr_t rend = r->base + r->size - 1;
 
 		if (base <= rend && r->base <= end) {
-			pr_warn("Reserved memory: node '%s' [%pa-%pa] overlaps reserved [%pa-%pa]\n",
+			pimm_warn("reserved memory: node '%s' [%pa-%pa] overlaps reserved [%pa-%pa]\n",
 				uname, &base, &end, &r->base, &rend);
 			break;
 		}
@@ -469,14 +471,14 @@ static void fdt_reserve_memreserve(void)
 		if (err == -DT_ERR_NOTFOUND)
 			break;
 		if (err) {
-			pr_err("/memreserve/ entry %d unreadable (%s): stopping there\n", n,
+			pimm_err("/memreserve/ entry %d unreadable (%s): stopping there\n", n,
 			       dt_strerror(err));
 			break;
 		}
 		if (!size)
 			break;
 		if (base > MAX_MEMBLOCK_ADDR) {
-			pr_warn("/memreserve/ 0x%llx+0x%llx above 4 GiB ignored\n", base, size);
+			pimm_warn("/memreserve/ 0x%llx+0x%llx above 4 GiB ignored\n", base, size);
 			continue;
 		}
 		if (base + size - 1 > MAX_MEMBLOCK_ADDR)

@@ -109,7 +109,8 @@ static void walk_print_l1(const struct pt_walk *w)
 		shprintf("  L1  0x%08x  %s  base 0x%08x  mem_type %s\n", w->pmd,
 			 w->kind == PT_SECTION ? "section" : "supersection",
 			 w->pmd & (w->kind == PT_SECTION ? PMD_SECT_BASE_MASK : PMD_SUPERSECT_BASE_MASK),
-			 mem_type_of_sect(w->pmd) ? mem_type_of_sect(w->pmd) : sect_type_changed(w->pmd));
+			 mem_type_of_va_sect(w->va, w->pmd) ? mem_type_of_va_sect(w->va, w->pmd)
+							      : sect_type_changed(w->pmd));
 		print_attrs(w);
 		return;
 	default:
@@ -119,23 +120,30 @@ static void walk_print_l1(const struct pt_walk *w)
 	}
 }
 
-/* The L2 level: Linux and hardware PTEs side by side. */
+/*
+ * The L2 level: Linux and hardware PTEs side by side, each with its own index: Linux's over
+ * the pair's 512 entries, the MMU's VA[19:12] inside the 256-entry hardware table.
+ */
 static void walk_print_l2(const struct pt_walk *w)
 {
+	const char *mt = mem_type_of_va_pte(w->va, w->linux_pte);
+
 	if (w->kind == PT_BAD_TABLE) {
 		shprintf("  L2  table outside lowmem: not readable here, walk stops\n");
 		return;
 	}
-	shprintf("  L2  pte index %u: Linux PTE at 0x%08lx = 0x%08x  |  hw PTE at 0x%08lx = 0x%08x\n",
-		 w->pte_index, (unsigned long)w->ptep, w->linux_pte,
-		 (unsigned long)(w->ptep + PTE_HWTABLE_PTRS), w->hw_pte);
+	shprintf("  L2  pte index %u, hw index %u: Linux PTE at 0x%08lx = 0x%08x  |  "
+		 "hw PTE at 0x%08lx = 0x%08x\n", w->pte_index, w->hw_pte_index,
+		 (unsigned long)w->ptep, w->linux_pte, (unsigned long)(w->ptep + PTE_HWTABLE_PTRS),
+		 w->hw_pte);
+	shprintf("      (pte index = VA[20:12], 0..511 over the pair; hw index = VA[19:12], 0..255 "
+		 "in hw table 0x%08x)\n", w->pmd & PMD_TABLE_BASE_MASK);
 	shprintf("      Linux: ");
 	if (!w->linux_pte) {
 		shprintf("(none: pte_none, nothing mapped here)\n");
 	} else {
 		print_linux_pte(w->linux_pte);
-		shprintf("  mem_type %s\n",
-			 mem_type_of_pte(w->linux_pte) ? mem_type_of_pte(w->linux_pte) : "-");
+		shprintf("  mem_type %s\n", mt ? mt : "-");
 	}
 	if (w->kind == PT_FAULT_L2) {
 		shprintf("      hw: fault: walk stops at level 2 (page translation fault)\n");
@@ -325,6 +333,8 @@ static int cmd_vmmap(int argc, char **argv)
 	if (argc != 1)
 		return shell_usage(argv[0]);
 	n = vm_runs(runs, ARRAY_SIZE(runs));
+	shprintf("vmmap: the live kernel page tables, after paging_init and mark_rodata_ro "
+		 "(kernel text RO+X, the rest NX)\n\n");
 	shprintf("    physical                                        virtual\n"
 		 "    address                                         address\n\n");
 	for (int i = 0; i < n; i++) {

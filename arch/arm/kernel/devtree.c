@@ -27,7 +27,8 @@
  * strings it drives; the record matching the earliest string of the DTB's root "compatible"
  * wins (of_flat_dt_match_machine, kernel/of/fdt_match.c). A multiplatform Linux falls back,
  * silently, to its generic DT machine when no board matches; pimm has one machine and falls
- * back to it (the first record) with a one-line warning naming the compatible list.
+ * back to it (the first record) with a one-line warning naming the compatible list (tagged
+ * "pimm: ": Linux prints nothing there).
  *
  * A blob the kernel cannot use stops the boot with a panic naming the problem: without a
  * device tree there is no RAM to manage.
@@ -43,6 +44,7 @@
 #include <asm/mach/arch.h>
 #include <asm/memory.h>
 #include <asm/setup.h>
+#include <pimm/diag.h>
 #include <pimm/fdt.h>
 #include <pimm/vsprintf.h>
 
@@ -138,7 +140,7 @@ void __init setup_machine_fdt(void *dt_virt, phys_addr_t dt_phys)
 		static char list[128];
 
 		machine_desc = __arch_info_begin;
-		pr_warn("OF: fdt: no machine matches the root compatible %s, booting as %s\n",
+		pimm_warn("no machine matches the root compatible %s, booting as %s\n",
 			root_compat_list(list, sizeof(list)), machine_desc->name);
 	}
 	pr_info("OF: fdt: Machine model: %s\n", of_flat_dt_get_machine_name());

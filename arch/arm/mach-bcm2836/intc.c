@@ -21,6 +21,7 @@
 #include <asm/io.h>
 #include <asm/smp.h>
 #include <mach/platform.h>
+#include <pimm/diag.h>
 
 #include "bcm2836.h"
 
@@ -101,6 +102,6 @@ void bcm2836_handle_irq(struct pt_regs *regs)
 		if (pend2 & IRQ_UART_BIT)
 			pl011_handle_irq();
 		else
-			pr_warn("irq: unexpected GPU interrupt, pending2 %08x\n", pend2);
+			pimm_warn("unexpected GPU interrupt, pending2 %08x\n", pend2);
 	}
 }

@@ -17,6 +17,7 @@
 #include <asm/arch_timer.h>
 #include <asm/io.h>
 #include <mach/platform.h>
+#include <pimm/diag.h>
 
 #include "bcm2836.h"
 
@@ -57,7 +58,7 @@ void arch_timer_init(void)
 {
 	timer_rate = read_cntfrq();
 	if (!timer_rate) {
-		pr_warn("arch_timer: CNTFRQ is 0 (firmware did not set it), assuming 19.2 MHz\n");
+		pimm_warn("arch_timer: CNTFRQ is 0 (firmware did not set it), assuming 19.2 MHz\n");
 		timer_rate = CNTFRQ_FALLBACK;
 	}
 	pr_info("arch_timer: cp15 timer(s) running at %u.%02uMHz (virt).\n", timer_rate / 1000000,

@@ -30,6 +30,7 @@
 #include <asm/page.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
+#include <pimm/diag.h>
 #include <pimm/parse.h>
 #include "mm.h"
 
@@ -58,7 +59,7 @@ static int __init early_initrd(char *p)
 	phys_initrd_size = (unsigned long)size;
 	return 0;
 bad:
-	pr_err("initrd=%s: expected ADDR,SIZE inside 4 GiB (K/M/G suffixes), ignored\n",
+	pimm_err("initrd=%s: expected ADDR,SIZE inside 4 GiB (K/M/G suffixes), ignored\n",
 	       p ? p : "");
 	return -EINVAL;
 }
@@ -100,7 +101,7 @@ noinline void __init arm_mm_memblock_reserve(void)
 {
 	/* (checked, so that the call is not a tail call that would hide this caller) */
 	if (memblock_reserve(SWAPPER_PG_DIR_PHYS, PG_DIR_SIZE))
-		pr_err("arm_mm_memblock_reserve: cannot reserve swapper_pg_dir\n");
+		pimm_err("arm_mm_memblock_reserve: cannot reserve swapper_pg_dir\n");
 }
 
 /* Reserve the kernel, initrd, page table, DT regions and CMA; dump with memblock=debug. */

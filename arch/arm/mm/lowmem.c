@@ -31,6 +31,7 @@
 #include <asm/pgtable-2level.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
+#include <pimm/diag.h>
 #include <pimm/parse.h>
 
 phys_addr_t arm_lowmem_limit;
@@ -46,12 +47,12 @@ static int __init early_vmalloc(char *arg)
 	char *end;
 
 	if (!arg || !*arg) {
-		pr_err("vmalloc=: expected a size (K/M/G suffixes), ignored\n");
+		pimm_err("vmalloc=: expected a size (K/M/G suffixes), ignored\n");
 		return -EINVAL;
 	}
 	vmalloc_reserve = memparse(arg, &end);
 	if (end == arg || *end) {
-		pr_err("vmalloc=%s: not a size (K/M/G suffixes), ignored\n", arg);
+		pimm_err("vmalloc=%s: not a size (K/M/G suffixes), ignored\n", arg);
 		return -EINVAL;
 	}
 	if (vmalloc_reserve < SZ_16M) {
@@ -182,7 +183,7 @@ static void mem_add_clipped(const char *arg, u64 start, u64 end)
 			added += e - s;
 	}
 	if (added != end - start)
-		pr_warn("mem=%s: 0x%08llx-0x%08llx is not all RAM in the device tree: only its "
+		pimm_warn("mem=%s: 0x%08llx-0x%08llx is not all RAM in the device tree: only its "
 			"%llu MiB of RAM used\n", arg, start, end - 1, added >> 20);
 }
 
@@ -215,7 +216,7 @@ static int __init early_mem(char *p)
 
 	size = p ? memparse(p, &endp) : 0;
 	if (!p || endp == p || (*endp && *endp != '@')) {
-		pr_err("mem=%s: expected SIZE[@START] (K/M/G suffixes), ignored\n", p ? p : "");
+		pimm_err("mem=%s: expected SIZE[@START] (K/M/G suffixes), ignored\n", p ? p : "");
 		return -EINVAL;
 	}
 	if (*endp == '@') {
@@ -223,12 +224,12 @@ static int __init early_mem(char *p)
 
 		start = memparse(s, &endp);
 		if (endp == s || *endp) {
-			pr_err("mem=%s: bad START after '@', ignored\n", p);
+			pimm_err("mem=%s: bad START after '@', ignored\n", p);
 			return -EINVAL;
 		}
 	}
 	if (!usermem && (start > kstart || start + size < kend)) {
-		pr_err("mem=%s: 0x%08llx-0x%08llx does not hold the kernel (0x%08x-0x%08x): "
+		pimm_err("mem=%s: 0x%08llx-0x%08llx does not hold the kernel (0x%08x-0x%08x): "
 		       "ignored, using the device tree's memory\n", p, start, start + size - 1,
 		       kstart, kend - 1);
 		return -EINVAL;

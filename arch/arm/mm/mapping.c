@@ -23,6 +23,7 @@
 #include <asm/fixmap.h>
 #include <asm/pgalloc.h>
 #include <asm/pgtable.h>
+#include <pimm/diag.h>
 #include "mm.h"
 
 /* Linux's static_vmlist: the records iotable_init allocated, sorted by address. */
@@ -106,7 +107,7 @@ void __create_mapping(pgd_t *pgd_base, struct map_desc *md, void *(*alloc)(unsig
 	pgd_t *pgd;
 
 	if (!type || (!type->prot_sect && !type->prot_l1)) {
-		pr_warn("BUG: mapping for 0x%08llx at 0x%08lx has no memory type %u, ignoring.\n",
+		pimm_warn("BUG: mapping for 0x%08llx at 0x%08lx has no memory type %u, ignoring.\n",
 			(u64)__pfn_to_phys(md->pfn), md->virtual, md->type);
 		return;
 	}
@@ -153,6 +154,14 @@ static void add_static_vm_early(struct static_vm *svm)
 	svm->next = *p;
 	*p = svm;
 	nr_static_vms++;
+}
+
+const struct static_vm *find_static_vm_vaddr(unsigned long vaddr)
+{
+	for (const struct static_vm *vm = static_vmlist; vm && vm->addr <= vaddr; vm = vm->next)
+		if (vaddr - vm->addr < vm->size)
+			return vm;
+	return NULL;
 }
 
 /*

@@ -9,6 +9,10 @@
  *      | L1 index (12)  | L2 index | page offset |      pgd index = VA >> 21 (pairs)
  *      +----------------+----------+-------------+      Linux pte index = (VA >> 12) & 511
  *
+ *   Linux's PTE page holds the pair's two hardware tables side by side, so the same VA has two
+ *   L2 indices: Linux's pte index (VA >> 12) & 511 counts over the pair (0..511), the MMU's
+ *   index VA[19:12] counts inside its own 256-entry table (0..255).
+ *
  *   L1 entry = TTBR base + 4 * (VA >> 20)
  *     ...00 fault           -> stop: section translation fault
  *     ...10 section (b18=0) -> PA = base[31:20] | VA[19:0]
@@ -93,6 +97,35 @@ const char *mem_type_of_pte(pteval_t pte)
 }
 
 /*
+ * The memory type of the static mapping (iotable_init's record) that covers va, when its bits
+ * are still those of the descriptor; NULL otherwise. Several types share the same bits
+ * (MT_MEMORY_DMA_READY and MT_MEMORY_RW pages), so the record, not the bits, names them.
+ */
+static const char *static_vm_type(unsigned long va, bool sect, u32 bits)
+{
+	const struct static_vm *vm = find_static_vm_vaddr(va);
+	const struct mem_type *t = vm ? get_mem_type(vm->type) : NULL;
+
+	if (!t || (sect ? t->prot_sect : t->prot_pte) != bits)
+		return NULL;
+	return mem_type_name(vm->type);
+}
+
+const char *mem_type_of_va_sect(unsigned long va, pmdval_t sect)
+{
+	const char *name = static_vm_type(va, true, sect & ~(PMD_SECT_BASE_MASK | PMD_SECT_nG));
+
+	return name ? name : mem_type_of_sect(sect);
+}
+
+const char *mem_type_of_va_pte(unsigned long va, pteval_t pte)
+{
+	const char *name = static_vm_type(va, false, pte & ~PAGE_MASK);
+
+	return name ? name : mem_type_of_pte(pte);
+}
+
+/*
  * APX:AP[1:0] with SCTLR.AFE = 0:  000 none   001 kernel RW   010 kernel RW, user RO
  *   011 all RW   101 kernel RO   110/111 all RO   (100 reserved)
  */
@@ -148,6 +181,7 @@ static void walk_pte(struct pt_walk *w)
 
 	w->domain = (w->pmd & PMD_DOMAIN_MASK) >> PMD_DOMAIN_SHIFT;
 	w->pte_index = pte_index(w->va);
+	w->hw_pte_index = (w->va & ~SECTION_MASK) >> PAGE_SHIFT; /* page within its MiB */
 	if (table >= arm_lowmem_limit) { /* PHYS_OFFSET is 0 */
 		w->kind = PT_BAD_TABLE;
 		return;
@@ -156,7 +190,7 @@ static void walk_pte(struct pt_walk *w)
 	 * +0/+1024, i.e. 2048 bytes lower (only when pimm/Linux built the table) */
 	w->ptep = (pte_t *)__va(table & PAGE_MASK) + w->pte_index;
 	w->linux_pte = w->ptep[0];
-	d = ((u32 *)__va(table))[(w->va >> PAGE_SHIFT) & 255];
+	d = ((u32 *)__va(table))[w->hw_pte_index];
 	w->hw_pte = d;
 	if ((d & PTE_TYPE_MASK) == PTE_TYPE_FAULT) {
 		w->kind = PT_FAULT_L2;

@@ -79,14 +79,14 @@ static void test_cma_zero_and_garbage(void **state)
 	assert_null(dma_contiguous_default_area);
 
 	of_boot("rpi2b.dtb", "cma=lots");
-	LOG_EXPECT("cma: cma=lots: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
+	LOG_EXPECT("pimm: cma=lots: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
 	assert_int_equal(size_cmdline, (phys_addr_t)-1); /* as if not given: the default area */
 
 	of_boot("rpi2b.dtb", "cma=16M@x");
-	LOG_EXPECT("cma: cma=16M@x: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
+	LOG_EXPECT("pimm: cma=16M@x: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
 
 	of_boot("rpi2b.dtb", "cma=5G");	/* must not wrap to 1 GiB in 32 bits */
-	LOG_EXPECT("cma: cma=5G: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
+	LOG_EXPECT("pimm: cma=5G: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below 4 GiB), ignored\n");
 	assert_int_equal(size_cmdline, (phys_addr_t)-1);
 
 	of_boot("rpi2b.dtb", "cma");
@@ -102,7 +102,7 @@ static void test_mem_512m(void **state)
 	CHECK_TYPE(&memblock.memory, {0, 0x20000000, 0});
 	assert_int_equal(arm_lowmem_limit, 0x20000000);
 	/* the lab regions now lie outside RAM: said, and no-map marks nothing */
-	LOG_EXPECT("OF: fdt: Reserved memory: node 'flash@34000000' [0x34000000-0x34ffffff] is "
+	LOG_EXPECT("pimm: reserved memory: node 'flash@34000000' [0x34000000-0x34ffffff] is "
 		   "entirely outside RAM\n");
 }
 
@@ -112,7 +112,7 @@ static void test_mem_below_kernel(void **state)
 	(void)state;
 	NEED_ALL_RAM();
 	of_boot("rpi2b.dtb", "mem=1M");
-	snprintf(line, sizeof(line), "mem=1M: 0x00000000-0x000fffff does not hold the kernel "
+	snprintf(line, sizeof(line), "pimm: mem=1M: 0x00000000-0x000fffff does not hold the kernel "
 		 "(0x00004000-0x%08x): ignored, using the device tree's memory\n", OF_KERNEL_END - 1);
 	LOG_EXPECT(line);
 	CHECK_TYPE(&memblock.memory, {0, 0x3c000000, 0});
@@ -123,7 +123,7 @@ static void test_mem_beyond_ram(void **state)
 	(void)state;
 	NEED_ALL_RAM();
 	of_boot("rpi2b.dtb", "mem=2G");
-	LOG_EXPECT("mem=2G: 0x00000000-0x7fffffff is not all RAM in the device tree: only its "
+	LOG_EXPECT("pimm: mem=2G: 0x00000000-0x7fffffff is not all RAM in the device tree: only its "
 		   "960 MiB of RAM used\n");
 	CHECK_TYPE(&memblock.memory, {0, 0x3c000000, 0});
 }
@@ -142,7 +142,7 @@ static void test_mem_garbage(void **state)
 	(void)state;
 	NEED_ALL_RAM();
 	of_boot("rpi2b.dtb", "mem=big");
-	LOG_EXPECT("mem=big: expected SIZE[@START] (K/M/G suffixes), ignored\n");
+	LOG_EXPECT("pimm: mem=big: expected SIZE[@START] (K/M/G suffixes), ignored\n");
 	CHECK_TYPE(&memblock.memory, {0, 0x3c000000, 0});
 }
 
@@ -162,7 +162,7 @@ static void test_vmalloc_clamps(void **state)
 	LOG_EXPECT(line);
 
 	of_boot("rpi2b.dtb", "vmalloc=1x");
-	LOG_EXPECT("vmalloc=1x: not a size (K/M/G suffixes), ignored\n");
+	LOG_EXPECT("pimm: vmalloc=1x: not a size (K/M/G suffixes), ignored\n");
 	assert_int_equal(vmalloc_size, 240 << 20);
 }
 
@@ -226,7 +226,7 @@ static void test_initrd(void **state)
 	LOG_EXPECT(" - disabling initrd\n");
 
 	of_boot("rpi2b.dtb", "initrd=0x9000000");
-	LOG_EXPECT("initrd=0x9000000: expected ADDR,SIZE inside 4 GiB (K/M/G suffixes), ignored\n");
+	LOG_EXPECT("pimm: initrd=0x9000000: expected ADDR,SIZE inside 4 GiB (K/M/G suffixes), ignored\n");
 }
 
 static void test_memblock_debug_traces(void **state)

@@ -136,7 +136,7 @@ static void test_overlap(void **state)
 	of_boot("tests/overlap.dtb", NULL);
 	LOG_EXPECT("OF: reserved mem: OVERLAP DETECTED!\nalpha@30000000 (0x30000000--0x30200000) "
 		   "overlaps with beta@30100000 (0x30100000--0x30300000)\n");
-	LOG_EXPECT("OF: fdt: Reserved memory: node 'beta@30100000' [0x30100000-0x302fffff] "
+	LOG_EXPECT("pimm: reserved memory: node 'beta@30100000' [0x30100000-0x302fffff] "
 		   "overlaps reserved [0x30000000-0x301fffff]\n");
 	/* disabled node skipped; dynamic ones sorted first (heapsort order), then placed */
 	assert_int_equal(reserved_mem_count, 6);
@@ -173,11 +173,11 @@ static void test_outside_ram(void **state)
 	(void)state;
 	NEED_ALL_RAM();
 	of_boot("tests/outside-ram.dtb", NULL);
-	LOG_EXPECT("OF: fdt: Reserved memory: node 'vc@3d000000' [0x3d000000-0x3d3fffff] is "
+	LOG_EXPECT("pimm: reserved memory: node 'vc@3d000000' [0x3d000000-0x3d3fffff] is "
 		   "entirely outside RAM\n");
-	LOG_EXPECT("OF: fdt: Reserved memory: node 'periph@3f000000' [0x3f000000-0x3fffffff] is "
+	LOG_EXPECT("pimm: reserved memory: node 'periph@3f000000' [0x3f000000-0x3fffffff] is "
 		   "entirely outside RAM\n");
-	LOG_EXPECT("OF: fdt: Reserved memory: node 'straddle@3bf00000' [0x3bf00000-0x3c0fffff] is "
+	LOG_EXPECT("pimm: reserved memory: node 'straddle@3bf00000' [0x3bf00000-0x3c0fffff] is "
 		   "partly outside RAM\n");
 	/* Linux reserves them anyway; no-map of non-memory marks nothing; RAM unchanged */
 	assert_true(memblock_is_region_reserved(0x3d000000, 0x400000));
@@ -191,7 +191,7 @@ static void test_over_kernel(void **state)
 	char line[160];
 	(void)state;
 	of_boot("tests/over-kernel.dtb", NULL);
-	snprintf(line, sizeof(line), "OF: fdt: Reserved memory: node 'clash@100000' "
+	snprintf(line, sizeof(line), "pimm: reserved memory: node 'clash@100000' "
 		 "[0x00100000-0x0010ffff] overlaps reserved [0x00100000-0x%08x]\n",
 		 OF_KERNEL_END - 1);
 	LOG_EXPECT(line);
@@ -207,7 +207,7 @@ static void test_odd_reg(void **state)
 	(void)state;
 	NEED_ALL_RAM();
 	of_boot("tests/odd-reg.dtb", NULL);
-	LOG_EXPECT("OF: fdt: memory@0: reg is 12 bytes, not a multiple of 8: the last 4 bytes are "
+	LOG_EXPECT("pimm: memory@0: reg is 12 bytes, not a multiple of 8: the last 4 bytes are "
 		   "ignored\n");
 	LOG_EXPECT("OF: fdt: Reserved memory: invalid reg property in 'odd@30000000', skipping "
 		   "node.\n");
@@ -278,7 +278,7 @@ static void test_cells3(void **state)
 	of_reset();
 	assert_true(early_init_dt_verify(b));
 	assert_int_equal(early_init_dt_scan_root(), -22);
-	LOG_EXPECT("OF: fdt: root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
+	LOG_EXPECT("pimm: root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
 		   "physical address space reads at most 2 cells)\n");
 	initial_boot_params = NULL;
 	free(b);

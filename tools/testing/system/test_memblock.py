@@ -578,7 +578,7 @@ def mem_512M_limits_memory():
     for n in reserved_nodes(root):
         if n["reg"] and n["reg"][0] >= 512 * MiB:
             b, s = n["reg"]
-            need(m.boot_log, f"OF: fdt: Reserved memory: node '{n['name']}' "
+            need(m.boot_log, f"pimm: reserved memory: node '{n['name']}' "
                  f"[{b:#010x}-{b + s - 1:#010x}] is entirely outside RAM", 1)
         if n["reg"] is None and n["size"]:  # dynamic: placed in what is left
             base = dynamic_bases(m, reserved_nodes(root), (0, 512 * MiB))[n["name"]]
@@ -676,8 +676,8 @@ def highmem_off_ignores_ram_above_lowmem():
 @case
 def vmalloc_garbage_gets_a_clear_message():
     m = boot(append="vmalloc=zork vmalloc=")
-    need(m.boot_log, "vmalloc=zork: not a size (K/M/G suffixes), ignored", 1)
-    need(m.boot_log, "vmalloc=: expected a size (K/M/G suffixes), ignored", 1)
+    need(m.boot_log, "pimm: vmalloc=zork: not a size (K/M/G suffixes), ignored", 1)
+    need(m.boot_log, "pimm: vmalloc=: expected a size (K/M/G suffixes), ignored", 1)
     mb = parse_memblock(m.cmd("memblock"))
     assert mb["current_limit"] <= lowmem_limit(m.boot_dir, VMALLOC_DEFAULT, mb["memory"])
     assert m.poweroff() == 0
@@ -688,12 +688,12 @@ def mem_below_the_kernel_is_refused_and_boot_goes_on():
     ref = parse_memblock(boot().cmd("memblock memory"))  # the DT's memory, for comparison
     m = boot(append="mem=16K mem=lots")
     ks, ke = kernel_range(m.boot_dir)
-    line = lines(m.boot_log, r"mem=16K: 0x00000000-0x00003fff does not hold the kernel "
+    line = lines(m.boot_log, r"pimm: mem=16K: 0x00000000-0x00003fff does not hold the kernel "
                  r"\(0x([0-9a-f]{8})-0x([0-9a-f]{8})\): ignored, using the device tree's memory")
     assert line, "no clear mem= message"
     lo, hi = (int(x, 16) for x in line[0])
     assert lo <= ks and hi + 1 == ke, (hex(lo), hex(hi))
-    need(m.boot_log, "mem=lots: expected SIZE[@START] (K/M/G suffixes), ignored", 1)
+    need(m.boot_log, "pimm: mem=lots: expected SIZE[@START] (K/M/G suffixes), ignored", 1)
     mb = parse_memblock(m.cmd("memblock memory"))
     assert mb["memory"] == ref["memory"], "memory changed after refused mem="
     assert m.poweroff() == 0
@@ -703,7 +703,7 @@ def mem_below_the_kernel_is_refused_and_boot_goes_on():
 def nonsense_cma_gets_a_clear_message():
     m = boot(append="cma=banana cma= cma=5G cma=16M@8G")
     for bad in ["banana", "5G", "16M@8G"]:   # 5G must not wrap to 1G: 32-bit physical addresses
-        need(m.boot_log, f"cma: cma={bad}: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below "
+        need(m.boot_log, f"pimm: cma={bad}: expected SIZE[@BASE[-LIMIT]] (K/M/G suffixes, below "
              "4 GiB), ignored", 1)
     need(m.boot_log, "cma: Config string not provided", 1)
     # the default node stays in charge
@@ -793,7 +793,7 @@ def dtb_regions_outside_ram_are_warned_about():
     for n in reserved_nodes(root):
         b, s = n["reg"]
         where = "entirely" if b >= ram_end else "partly"
-        need(m.boot_log, f"OF: fdt: Reserved memory: node '{n['name']}' "
+        need(m.boot_log, f"pimm: reserved memory: node '{n['name']}' "
              f"[{b:#010x}-{b + s - 1:#010x}] is {where} outside RAM", 1)
         if not n["nomap"]:
             assert covered(mb["reserved"], b, b + s), "Linux reserves it anyway"
@@ -813,7 +813,7 @@ def dtb_regions_over_the_kernel_and_page_table():
                  f"'{n['name']}': base {b:#010x}, size {s // MiB} MiB", 1)
         else:  # merged with what is reserved; pimm names what it overlaps
             assert b < ke and ks < b + s
-            need(m.boot_log, f"OF: fdt: Reserved memory: node '{n['name']}' "
+            need(m.boot_log, f"pimm: reserved memory: node '{n['name']}' "
                  f"[{b:#010x}-{b + s - 1:#010x}] overlaps reserved [{ks:#010x}-{ke - 1:#010x}]", 1)
     assert not [r for r in mb["memory"] if r["flags"] == "NOMAP"], "kernel/page table made NOMAP"
     # a node whose reservation failed reserves nothing: the owner labels never credit it
@@ -986,7 +986,7 @@ _broken_dtb_case("unterminated-string", invalid(r"bad string"))
 _broken_dtb_case("no-end", invalid(r"bad structure"))
 _broken_dtb_case("cells3", invalid(re.escape(
     "/ has #address-cells=3 #size-cells=1, pimm reads 1 or 2 cells")),
-    before=["OF: fdt: root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
+    before=["pimm: root node: #address-cells / #size-cells must be 1 or 2 (a 32-bit "
             "physical address space reads at most 2 cells)"])
 _broken_dtb_case("no-memory", re.escape(
     f"setup_machine_fdt: device tree at {DTB_PA:#010x} describes no usable RAM (no /memory "

@@ -192,5 +192,70 @@ def bad_arguments(split):
     assert m.cmd("ptdump") == before, "a bad command changed the tables"
 
 
+def static_mappings(m):
+    """[(va, end, pa, type)] of the `layout` static mappings (static_vmlist)."""
+    out = m.cmd("layout")
+    return [(int(a, 16), int(b, 16), int(p, 16), t) for a, b, p, t in re.findall(
+        r"^    0x([0-9a-f]{8})-0x([0-9a-f]{8}) +\d+  phys=0x([0-9a-f]{8}) (MT_\w+)$", out, re.M)]
+
+
+@each_split
+def walk_names_type_from_mapping(split):
+    """A CMA page has MT_MEMORY_RW's PTE bits; walk names it by the mapping that made it."""
+    m = start(split)
+    po = PAGE_OFFSET[split]
+    dma = [r for r in static_mappings(m) if r[3] == "MT_MEMORY_DMA_READY"]
+    if split == "2G":  # the CMA pools below the lowmem limit (3G: all highmem, no remap)
+        assert [(va - po, end - va) for va, end, _, _ in dma] == \
+            [(0x32000000, 0x2000000), (0x39000000, 0x1000000), (0x3b000000, 0x1000000)], dma
+    else:
+        assert dma == [], dma
+    for va, end, pa, _ in dma:
+        for addr in (va, va + 0x101234, end - 4):
+            got, out = walk(m, addr)
+            assert got == pa + addr - va, out
+            assert "mem_type MT_MEMORY_DMA_READY" in out and "small page" in out, out
+    # ordinary lowmem (a section), the I/O map and the vectors keep their names
+    out = walk(m, po + 0x01000000)[1]
+    assert "section" in out and "mem_type MT_MEMORY_RW\n" in out, out
+    assert "mem_type MT_DEVICE\n" in walk(m, 0xFE201018)[1]
+    assert "mem_type MT_HIGH_VECTORS\n" in walk(m, 0xFFFF0000)[1]
+
+
+@each_split
+def walk_shows_hardware_l2_index(split):
+    """Linux's pte index (0..511 over the pair) and the MMU's VA[19:12] (0..255), both checked
+    against the table memory QEMU reads (monitor xp)."""
+    m = start(split)
+    po = PAGE_OFFSET[split]
+    vas = [0xFFFF0000, 0xFFFF1000, 0xFFEFF000]
+    if split == "2G":
+        vas += [po + 0x32000000, po + 0x32100000 + 0x5000, po + 0x32fff000]
+    for va in vas:
+        out = walk(m, va)[1]
+        mm = re.search(r"^  L2  pte index (\d+), hw index (\d+): Linux PTE at 0x([0-9a-f]{8}) = "
+                       r"0x([0-9a-f]{8})  \|  hw PTE at 0x([0-9a-f]{8}) = 0x([0-9a-f]{8})$", out, re.M)
+        assert mm, out
+        idx, hw_idx, lptr, _, hwptr, hw = (int(x, 16 if i > 1 else 10) for i, x in enumerate(mm.groups()))
+        assert idx == (va >> 12) & 511 and hw_idx == (va >> 12) & 255, (hex(va), idx, hw_idx)
+        table = int(re.search(r"hw table 0x([0-9a-f]{8})", out).group(1), 16)
+        assert table & 0xfff == (0xc00 if va & 0x100000 else 0x800), out  # odd MiB: 2nd hw table
+        assert f"0..255 in hw table 0x{table:08x})" in out, out
+        assert hwptr - po == table + 4 * hw_idx, out          # the MMU's entry ...
+        assert hwptr - lptr == 2048, out                       # ... 2048 bytes above Linux's
+        xp = m.monitor(f"xp /1wx {table + 4 * hw_idx:#x}")
+        assert re.search(rf":\s*0x{hw:08x}", xp), (xp, out)
+
+
+@each_split
+def vmmap_says_when(split):
+    m = start(split)
+    out = m.cmd("vmmap")
+    first = out.splitlines()[0]
+    assert first == "vmmap: the live kernel page tables, after paging_init and mark_rodata_ro " \
+                    "(kernel text RO+X, the rest NX)", out[:300]
+    assert out.count("kernel-x") == 2, out  # only the text is executable: one run, two labels
+
+
 if __name__ == "__main__":
     run()

@@ -33,7 +33,8 @@ struct pt_walk {
 	pmd_t *pmdp;              /* that entry (kernel VA) */
 	pmdval_t pmd;
 	enum pt_kind kind;
-	unsigned int pte_index;   /* (va >> 12) & 511 */
+	unsigned int pte_index;   /* Linux's: (va >> 12) & 511, over the pair's two tables */
+	unsigned int hw_pte_index; /* the MMU's: va[19:12], 0..255 inside its hardware table */
 	pte_t *ptep;              /* Linux PTE (kernel VA); the hardware one is +2048 bytes */
 	pteval_t linux_pte;
 	u32 hw_pte;
@@ -55,6 +56,9 @@ const char *linux_mt_name(pteval_t pte);
 /* Name of the mem_types[] entry whose bits the descriptor carries, or NULL. */
 const char *mem_type_of_sect(pmdval_t sect);
 const char *mem_type_of_pte(pteval_t pte);
+/* As above, but a static mapping (static_vmlist) covering va names the type first. */
+const char *mem_type_of_va_sect(unsigned long va, pmdval_t sect);
+const char *mem_type_of_va_pte(unsigned long va, pteval_t pte);
 /* The first type whose section bits match ignoring AP and XN (permissions changed later). */
 const char *mem_type_of_sect_base(pmdval_t sect);
 /* Permissions of an APX:AP value plus XN/PXN. */

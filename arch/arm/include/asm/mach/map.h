@@ -56,6 +56,8 @@ struct static_vm {
 #define STATIC_VM_LINUX_ALIGN 4 /* __alignof__(struct static_vm) */
 extern struct static_vm *static_vmlist;
 extern int nr_static_vms;
+/* The static area containing vaddr, or NULL (Linux: find_static_vm_vaddr, arch/arm/mm/ioremap.c). */
+const struct static_vm *find_static_vm_vaddr(unsigned long vaddr);
 /* "MT_MEMORY_RW" ... for a memory type index (arch/arm/mm/mem_types.c). */
 const char *mem_type_name(unsigned int type);
 
