@@ -17,14 +17,14 @@
 static char tmp_cmdline[COMMAND_LINE_SIZE];
 static bool early_done;
 
-/* Call every early handler named param. */
+/* Call every early handler named param; a handler that refuses its value gets Linux's line. */
 static void do_early_param(char *param, char *val)
 {
 	const struct obs_kernel_param *p;
 
 	for (p = __setup_start; p < __setup_end; p++)
-		if (p->early && !strcmp(param, p->str))
-			p->setup_func(val);
+		if (p->early && !strcmp(param, p->str) && p->setup_func(val) != 0)
+			pr_warn("Malformed early option '%s'\n", param);
 }
 
 void __init parse_early_param(void)

@@ -312,10 +312,8 @@ static int __init loglevel(char *str)
 {
 	int level;
 
-	if (!str || kstrtoint(str, 0, &level) || level < 0) {
-		pr_warn("loglevel: bad value '%s', keeping %d\n", str ? str : "", console_loglevel);
-		return 0;
-	}
+	if (!str || kstrtoint(str, 0, &level) || level < 0)
+		return -EINVAL; /* do_early_param: "Malformed early option 'loglevel'" */
 	console_loglevel = level;
 	return 0;
 }

@@ -29,6 +29,7 @@
 #include <asm/setup.h>
 #include <asm/tlbflush.h>
 #include <asm/traps.h>
+#include <pimm/diag.h>
 #include <pimm/vsprintf.h>
 #include "mm.h"
 
@@ -106,7 +107,7 @@ void __set_fixmap(enum fixed_addresses idx, phys_addr_t phys, pgprot_t prot)
 	pte_t *pte = pte_offset_fixmap(pmd_off_k(vaddr), vaddr);
 
 	if (idx >= __end_of_fixmap_region) {
-		pr_err("__set_fixmap: slot %d out of range\n", idx);
+		pimm_err("__set_fixmap: slot %d out of range (Linux: BUG_ON)\n", idx);
 		return;
 	}
 	set_pte_ext(pte, prot ? pfn_pte(phys >> PAGE_SHIFT, prot) : 0, 0);
