@@ -60,6 +60,13 @@ static inline int cma_declare_contiguous(phys_addr_t base, phys_addr_t size, phy
 					  name, res_cma, -1);
 }
 
+/*
+ * core_initcall (kernel/mm/cma_activate.c): every area's pageblocks become free MIGRATE_CMA
+ * blocks of the buddy allocator; an area spanning two zones is freed as ordinary pages
+ * ("cma: CMA area %s could not be activated"). Returns 0.
+ */
+int cma_init_reserved_areas(void);
+
 /* ---- dma-map-ops.h / kernel/dma/contiguous.c ---- */
 
 /* The default area (linux,cma-default node, else dma_contiguous_reserve's). */
