@@ -112,7 +112,8 @@ void buddy_boot(const struct buddy_cfg *cfg)
 	min_free_kbytes = 1024;
 	set_cpu(0);
 	if (cfg->mem)
-		limit = cfg->lowmem_limit ? cfg->lowmem_limit : M(4095);
+		limit = cfg->lowmem_limit ? cfg->lowmem_limit
+					  : cfg->mem[cfg->nr_mem - 1].base + cfg->mem[cfg->nr_mem - 1].size;
 	else
 		limit = cfg->lowmem_limit ? cfg->lowmem_limit : cfg->ram;
 	mm_layout(cfg->mem ? cfg->mem : &one, cfg->mem ? cfg->nr_mem : 1, limit);
@@ -138,7 +139,8 @@ void buddy_boot(const struct buddy_cfg *cfg)
 		cma_init_reserved_areas();
 	if (!cfg->no_wmarks)
 		init_per_zone_wmark_min();
-	mb_log_clear();
+	if (!cfg->keep_log)
+		mb_log_clear();
 }
 
 void buddy_boot_small(void)

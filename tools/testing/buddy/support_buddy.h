@@ -27,6 +27,7 @@ struct buddy_cfg {
 	bool no_pagesets;         /* keep the boot pagesets (high 0, batch 1) */
 	bool no_wmarks;           /* skip init_per_zone_wmark_min (watermarks 0) */
 	unsigned int cpus;        /* online CPUs (0: 4) */
+	bool keep_log;            /* keep what booting printed (else the log starts empty) */
 };
 
 /* Boot a fresh machine as cfg says; every step Linux takes up to the postcore initcalls. */
