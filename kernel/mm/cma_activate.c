@@ -21,6 +21,27 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include "internal.h"
+
+/*
+ * See gfp.h (Linux: mm/page_alloc.c, CONFIG_CMA). The pageblock's pages were reserved since
+ * memblock; they become one free order-10 MIGRATE_CMA block, managed and counted in cma_pages.
+ */
+void init_cma_reserved_pageblock(struct page *page)
+{
+	unsigned int i = pageblock_nr_pages;
+	struct page *p = page;
+
+	do {
+		__ClearPageReserved(p);
+		set_page_count(p, 0);
+	} while (++p, --i);
+	set_pageblock_migratetype(page, MIGRATE_CMA);
+	set_page_refcounted(page);
+	__free_pages(page, pageblock_order);
+	adjust_managed_page_count(page, pageblock_nr_pages);
+	page_zone(page)->cma_pages += pageblock_nr_pages;
+}
 
 /* Bits in the area's allocation bitmap. */
 static unsigned long cma_bitmap_maxno(const struct cma *cma)

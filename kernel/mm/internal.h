@@ -45,6 +45,69 @@ static inline unsigned long __find_buddy_pfn(unsigned long pfn, unsigned int ord
 	return pfn ^ (1UL << order);
 }
 
+/* ---- shared by page_buddy.c, page_pcp.c and page_alloc.c ---- */
+
+#include <linux/mm.h>
+
+/* pimm's count of handed-out pages, for check_free_areas (any CPU, no lock held). */
+static inline void zone_allocated_add(struct zone *zone, long nr)
+{
+	__atomic_add_fetch(&zone->nr_allocated, nr, __ATOMIC_RELAXED);
+}
+
+/* The migratetype a free page had when it went on a pcp list (Linux keeps it in index). */
+static inline int get_pcppage_migratetype(const struct page *page)
+{
+	return (int)page->index;
+}
+
+static inline void set_pcppage_migratetype(struct page *page, int migratetype)
+{
+	page->index = (unsigned long)migratetype;
+}
+
+static inline int get_pfnblock_migratetype(const struct page *page, unsigned long pfn)
+{
+	return (int)get_pfnblock_flags_mask(page, pfn, MIGRATETYPE_MASK);
+}
+
+/* Orders 0..PAGE_ALLOC_COSTLY_ORDER go through the per-CPU lists. */
+static inline bool pcp_allowed_order(unsigned int order)
+{
+	return order <= PAGE_ALLOC_COSTLY_ORDER;
+}
+
+static inline unsigned int order_to_pindex(int migratetype, unsigned int order)
+{
+	return MIGRATE_PCPTYPES * order + (unsigned int)migratetype;
+}
+
+static inline unsigned int pindex_to_order(unsigned int pindex)
+{
+	return pindex / MIGRATE_PCPTYPES;
+}
+
+/* Linux's PCP_BATCH_SCALE_MAX: a trim frees at most batch << 5 pages. */
+#define PCP_BATCH_SCALE_MAX 5
+
+/* page_buddy.c: free the 2^order block at pfn onto migratetype's lists, merging (zone->lock). */
+void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, unsigned int order,
+		     int migratetype, fpi_t fpi_flags);
+/* page_buddy.c: __free_one_page under the zone lock. */
+void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
+		   int migratetype, fpi_t fpi_flags);
+/* page_buddy.c: check every page of a block being freed (bad_page); false: keep it out. */
+bool free_pages_prepare(struct page *page, unsigned int order);
+/* page_buddy.c: free a block straight to the buddy lists. */
+void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags);
+/* page_buddy.c: one block for migratetype from zone's lists (zone->lock held), or NULL. */
+struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
+		       unsigned int alloc_flags);
+/* page_pcp.c: a block of order <= PAGE_ALLOC_COSTLY_ORDER from this CPU's list, or NULL. */
+struct page *rmqueue_pcplist(struct zone *zone, unsigned int order, int migratetype,
+			     unsigned int alloc_flags);
+/* page_pcp.c: free a block of order <= PAGE_ALLOC_COSTLY_ORDER onto this CPU's list. */
+void free_unref_page(struct page *page, unsigned int order);
 /* Free a boot-time block (PG_reserved, any refcount): clear, count as managed, merge. */
 void __free_pages_core(struct page *page, unsigned int order);
 /* memblock_free_all's per-block step: __free_pages_core. */
