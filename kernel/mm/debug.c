@@ -225,7 +225,24 @@ static int check_zone_pcp(struct zone *zone, unsigned long *pcp_pages,
 	return bad;
 }
 
-/* See mm.h. */
+/* Lock every CPU's pageset of zone, then the zone (Linux's order: pcp->lock, zone->lock). */
+static void lock_zone_lists(struct zone *zone, unsigned long *flags)
+{
+	local_irq_save(*flags);
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
+		spin_lock(&per_cpu_ptr(zone->per_cpu_pageset, cpu)->lock);
+	spin_lock(&zone->lock);
+}
+
+static void unlock_zone_lists(struct zone *zone, unsigned long flags)
+{
+	spin_unlock(&zone->lock);
+	for (unsigned int cpu = NR_CPUS; cpu-- > 0;)
+		spin_unlock(&per_cpu_ptr(zone->per_cpu_pageset, cpu)->lock);
+	local_irq_restore(flags);
+}
+
+/* See mm.h. Each zone is checked as one snapshot: all its lists locked at once. */
 int check_free_areas(void (*report)(const char *fmt, ...) __printf(1, 2))
 {
 	struct zone *zone;
@@ -235,7 +252,7 @@ int check_free_areas(void (*report)(const char *fmt, ...) __printf(1, 2))
 		unsigned long free_pages = 0, cma_pages = 0, nr_blocks = 0, pcp_pages = 0, flags;
 		long expect;
 
-		spin_lock_irqsave(&zone->lock, flags);
+		lock_zone_lists(zone, &flags);
 		bad += check_zone_free_lists(zone, &free_pages, &cma_pages, &nr_blocks, report);
 		bad += check_zone_buddy_pages(zone, nr_blocks, report);
 		if ((long)free_pages != zone->vm_stat[NR_FREE_PAGES])
@@ -244,13 +261,13 @@ int check_free_areas(void (*report)(const char *fmt, ...) __printf(1, 2))
 		if ((long)cma_pages != zone->vm_stat[NR_FREE_CMA_PAGES])
 			bad++, report("zone %s: NR_FREE_CMA_PAGES %ld, the CMA lists hold %lu",
 				      zone->name, zone->vm_stat[NR_FREE_CMA_PAGES], cma_pages);
-		spin_unlock_irqrestore(&zone->lock, flags);
 		bad += check_zone_pcp(zone, &pcp_pages, report);
 		expect = (long)(free_pages + pcp_pages) + zone->nr_allocated;
 		if ((long)zone_managed_pages(zone) != expect)
 			bad++, report("zone %s: managed %lu != free %lu + per-CPU %lu + allocated %ld",
 				      zone->name, zone_managed_pages(zone), free_pages, pcp_pages,
 				      zone->nr_allocated);
+		unlock_zone_lists(zone, flags);
 	}
 	return bad;
 }

@@ -49,7 +49,10 @@ static inline unsigned long __find_buddy_pfn(unsigned long pfn, unsigned int ord
 
 #include <linux/mm.h>
 
-/* pimm's count of handed-out pages, for check_free_areas (any CPU, no lock held). */
+/*
+ * pimm's count of handed-out pages, for check_free_areas: changed under the lock of the list
+ * the pages leave or join (zone->lock or that CPU's pcp->lock), atomically since those differ.
+ */
 static inline void zone_allocated_add(struct zone *zone, long nr)
 {
 	__atomic_add_fetch(&zone->nr_allocated, nr, __ATOMIC_RELAXED);

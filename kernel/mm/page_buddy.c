@@ -249,7 +249,7 @@ static bool free_page_is_bad(struct page *page)
 /*
  * Check every page of the block before it goes back (each must look unused: a wrong order
  * reaches a free block or another allocation and is caught); clear their flags. False: bad,
- * keep the whole block out of the lists. On success the pages stop counting as allocated.
+ * keep the whole block out of the lists.
  */
 bool free_pages_prepare(struct page *page, unsigned int order)
 {
@@ -268,7 +268,6 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 	if (bad)
 		return false;
 	page->flags &= ~PAGE_FLAGS_CHECK_AT_PREP;
-	zone_allocated_add(page_zone(page), -(1L << order));
 	return true;
 }
 
@@ -281,6 +280,7 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 	unsigned long flags;
 
 	spin_lock_irqsave(&zone->lock, flags);
+	zone_allocated_add(zone, -(1L << order)); /* under the lock: mm-check sees it whole */
 	if (unlikely(is_migrate_isolate(migratetype)))
 		migratetype = get_pfnblock_migratetype(page, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
@@ -618,8 +618,10 @@ static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigne
 		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
 	if (!page)
 		page = __rmqueue(zone, order, migratetype, alloc_flags);
-	if (page)
+	if (page) {
 		__mod_zone_freepage_state(zone, -(1L << order), get_pcppage_migratetype(page));
+		zone_allocated_add(zone, 1L << order);
+	}
 	spin_unlock_irqrestore(&zone->lock, flags);
 	return page;
 }
@@ -756,7 +758,7 @@ static void clear_new_page(struct page *page)
 	memset(addr, 0, PAGE_SIZE);
 }
 
-/* A block leaves the allocator: one reference on its head, zeroed if asked, counted. */
+/* A block leaves the allocator: one reference on its head, zeroed if asked. */
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
 	unsigned int i;
@@ -766,7 +768,6 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags
 	if (gfp_flags & __GFP_ZERO)
 		for (i = 0; i < (1U << order); i++)
 			clear_new_page(page + i);
-	zone_allocated_add(page_zone(page), 1L << order);
 }
 
 /* What an allocation may use, and where it starts (Linux's struct alloc_context). */

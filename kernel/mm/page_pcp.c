@@ -112,6 +112,7 @@ static void free_unref_page_commit(struct zone *zone, struct per_cpu_pages *pcp,
 
 	list_add(&page->pcp_list, &pcp->lists[pindex]);
 	pcp->count += 1 << order;
+	zone_allocated_add(zone, -(1L << order));
 	/* a CPU freeing many high-order pages in a row gives them back at once */
 	free_high = pcp->free_factor && order && order <= PAGE_ALLOC_COSTLY_ORDER;
 	high = nr_pcp_high(pcp, zone, free_high);
@@ -277,6 +278,7 @@ static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int
 	page = list_first_entry(list, struct page, pcp_list);
 	list_del(&page->pcp_list);
 	pcp->count -= 1 << order;
+	zone_allocated_add(zone, 1L << order);
 	return page;
 }
 
