@@ -32,7 +32,7 @@
 struct cma {
 	unsigned long base_pfn;
 	unsigned long count;       /* pages */
-	unsigned long *bitmap;     /* allocated by cma_activate_area, later */
+	unsigned long *bitmap;     /* 1 bit per 2^order_per_bit pages, from cma_activate_area */
 	unsigned int order_per_bit;
 	char name[CMA_MAX_NAME];
 };

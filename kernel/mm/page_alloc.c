@@ -1,8 +1,8 @@
 /*
  * page_alloc.c - the zoned page allocator's set-up: pageblock migratetype bits, zonelists and
- * per-CPU pagesets (Linux 6.1's mm/page_alloc.c; LINUX-FACTS 8.5-8.6, 10), and after them the
- * hand-over's page counts and the watermarks. The buddy allocator itself is page_buddy.c and
- * page_pcp.c.
+ * per-CPU pagesets (Linux 6.1's mm/page_alloc.c), then the page totals and the watermarks.
+ * The buddy allocator itself is page_buddy.c and page_pcp.c; the hand-over from memblock is
+ * memblock_free_all.c.
  *
  * Where it sits in the boot pipeline:
  *
@@ -22,6 +22,10 @@
  *   node_zonelists[ZONELIST_FALLBACK]._zonerefs (3G split):
  *     [ {HighMem, 1} | {Normal, 0} | {NULL, 0} ]
  *   an allocation with gfp_zone(gfp) = Z walks the entries with zone_idx <= Z, in order.
+ *
+ *   postcore: init_per_zone_wmark_min -> calculate_min_free_kbytes (int_sqrt(lowmem KiB * 16))
+ *             -> setup_per_zone_wmarks: min/low/high/promo per zone, then pcp high/batch
+ *             -> setup_per_zone_lowmem_reserve: lowmem_reserve[], totalreserve_pages
  *
  *   zone->per_cpu_pageset --per_cpu_ptr(., cpu)--> struct per_cpu_pages
  *     count | high | batch | lists[12]: pindex = order * MIGRATE_PCPTYPES + migratetype

@@ -491,6 +491,47 @@ static void test_pcp_movable_list(void **state)
 	ASSERT_FREE_AREAS_OK();
 }
 
+/* While kswapd reclaims (ZONE_RECLAIM_ACTIVE), a pcp holds at most 4 batches. */
+static void test_pcp_high_while_reclaiming(void **state)
+{
+	struct per_cpu_pages *pcp;
+	static struct page *pages[64];
+
+	(void)state;
+	buddy_boot_small();
+	pcp = per_cpu_ptr(normal()->per_cpu_pageset, 0);
+	for (int i = 0; i < 64; i++)
+		pages[i] = alloc_pages(GFP_KERNEL, 0);
+	drain_all_pages(NULL);
+	normal()->flags |= 1UL << ZONE_RECLAIM_ACTIVE;
+	for (int i = 0; i < 64; i++) {
+		__free_pages(pages[i], 0);
+		assert_true(pcp->count < 4 * pcp->batch);
+	}
+	normal()->flags &= ~(1UL << ZONE_RECLAIM_ACTIVE);
+	ASSERT_FREE_AREAS_OK();
+}
+
+/* gfp_zone and gfp_migratetype: which zones and which free lists a request may use. */
+static void test_gfp_decoding(void **state)
+{
+	(void)state;
+	assert_int_equal(gfp_zone(GFP_KERNEL), ZONE_NORMAL);
+	assert_int_equal(gfp_zone(GFP_ATOMIC), ZONE_NORMAL);
+	assert_int_equal(gfp_zone(GFP_KERNEL | __GFP_MOVABLE), ZONE_NORMAL);
+	assert_int_equal(gfp_zone(GFP_HIGHUSER), ZONE_HIGHMEM);
+	assert_int_equal(gfp_zone(GFP_HIGHUSER_MOVABLE), ZONE_MOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_KERNEL), MIGRATE_UNMOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_ATOMIC), MIGRATE_UNMOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_HIGHUSER_MOVABLE), MIGRATE_MOVABLE);
+	assert_int_equal(gfp_migratetype(GFP_KERNEL | __GFP_RECLAIMABLE), MIGRATE_RECLAIMABLE);
+	/* Linux 6.1's bit values */
+	assert_int_equal(__GFP_ZERO, 0x100);
+	assert_int_equal(GFP_KERNEL, 0xcc0);
+	assert_int_equal(GFP_ATOMIC, 0xa20);
+	assert_int_equal(GFP_HIGHUSER_MOVABLE, 0x100cca);
+}
+
 /* ---- watermarks, lowmem_reserve, exhaustion ------------------------------------------------- */
 
 /* Integer square root, independently of the kernel's (binary search on r * r <= x). */
@@ -759,6 +800,8 @@ int main(void)
 		cmocka_unit_test(test_pcp_high_orders),
 		cmocka_unit_test(test_pcp_per_cpu_and_drain),
 		cmocka_unit_test(test_pcp_movable_list),
+		cmocka_unit_test(test_pcp_high_while_reclaiming),
+		cmocka_unit_test(test_gfp_decoding),
 		cmocka_unit_test(test_watermark_values),
 		cmocka_unit_test(test_exhaustion_and_atomic_reserve),
 		cmocka_unit_test(test_lowmem_reserve_protects_normal),
