@@ -101,6 +101,8 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 		   int migratetype, fpi_t fpi_flags);
 /* page_buddy.c: check every page of a block being freed (bad_page); false: keep it out. */
 bool free_pages_prepare(struct page *page, unsigned int order);
+/* page_buddy.c: report (bad_page) a block about to be handed out that is not pristine. */
+bool check_new_pages(struct page *page, unsigned int order);
 /* page_buddy.c: free a block straight to the buddy lists. */
 void __free_pages_ok(struct page *page, unsigned int order, fpi_t fpi_flags);
 /* page_buddy.c: one block for migratetype from zone's lists (zone->lock held), or NULL. */

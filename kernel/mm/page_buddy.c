@@ -271,6 +271,24 @@ bool free_pages_prepare(struct page *page, unsigned int order)
 	return true;
 }
 
+/* Report page if it may not be handed out (Linux's check_new_page). */
+static bool check_new_page(struct page *page)
+{
+	if (likely(page_expected_state(page, PAGE_FLAGS_CHECK_AT_PREP)))
+		return false;
+	bad_page(page, page_bad_reason(page, PAGE_FLAGS_CHECK_AT_PREP));
+	return true;
+}
+
+/* See internal.h. */
+bool check_new_pages(struct page *page, unsigned int order)
+{
+	for (unsigned int i = 0; i < (1U << order); i++)
+		if (unlikely(check_new_page(page + i)))
+			return true;
+	return false;
+}
+
 /* ---- freeing ---------------------------------------------------------------------------- */
 
 /* __free_one_page under the zone lock, re-reading the type if isolation may have changed it. */
@@ -610,19 +628,24 @@ retry:
 static struct page *rmqueue_buddy(struct zone *zone, unsigned int order, unsigned int alloc_flags,
 				  int migratetype)
 {
-	struct page *page = NULL;
+	struct page *page;
 	unsigned long flags;
 
-	spin_lock_irqsave(&zone->lock, flags);
-	if (order > 0 && (alloc_flags & ALLOC_HARDER))
-		page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
-	if (!page)
-		page = __rmqueue(zone, order, migratetype, alloc_flags);
-	if (page) {
+	do {
+		page = NULL;
+		spin_lock_irqsave(&zone->lock, flags);
+		if (order > 0 && (alloc_flags & ALLOC_HARDER))
+			page = __rmqueue_smallest(zone, order, MIGRATE_HIGHATOMIC);
+		if (!page)
+			page = __rmqueue(zone, order, migratetype, alloc_flags);
+		if (!page) {
+			spin_unlock_irqrestore(&zone->lock, flags);
+			return NULL;
+		}
 		__mod_zone_freepage_state(zone, -(1L << order), get_pcppage_migratetype(page));
 		zone_allocated_add(zone, 1L << order);
-	}
-	spin_unlock_irqrestore(&zone->lock, flags);
+		spin_unlock_irqrestore(&zone->lock, flags);
+	} while (check_new_pages(page, order)); /* a bad block stays out (leaked), try again */
 	return page;
 }
 

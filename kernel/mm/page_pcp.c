@@ -264,21 +264,23 @@ static struct page *__rmqueue_pcplist(struct zone *zone, unsigned int order, int
 {
 	struct page *page;
 
-	if (list_empty(list)) {
-		int batch = READ_ONCE(pcp->batch), alloced;
+	do {
+		if (list_empty(list)) {
+			int batch = READ_ONCE(pcp->batch), alloced;
 
-		/* fewer pages of higher orders, but at least two so the next one is quick */
-		if (batch > 1)
-			batch = max(batch >> order, 2);
-		alloced = rmqueue_bulk(zone, order, batch, list, migratetype, alloc_flags);
-		pcp->count += alloced << order;
-		if (unlikely(list_empty(list)))
-			return NULL;
-	}
-	page = list_first_entry(list, struct page, pcp_list);
-	list_del(&page->pcp_list);
-	pcp->count -= 1 << order;
-	zone_allocated_add(zone, 1L << order);
+			/* fewer pages of higher orders, but at least two so the next is quick */
+			if (batch > 1)
+				batch = max(batch >> order, 2);
+			alloced = rmqueue_bulk(zone, order, batch, list, migratetype, alloc_flags);
+			pcp->count += alloced << order;
+			if (unlikely(list_empty(list)))
+				return NULL;
+		}
+		page = list_first_entry(list, struct page, pcp_list);
+		list_del(&page->pcp_list);
+		pcp->count -= 1 << order;
+		zone_allocated_add(zone, 1L << order);
+	} while (check_new_pages(page, order)); /* (Linux: with CONFIG_DEBUG_VM) */
 	return page;
 }
 
