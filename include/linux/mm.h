@@ -214,6 +214,19 @@ void adjust_managed_page_count(struct page *page, long count);
 void free_reserved_page(struct page *page);
 /* free_reserved_page of every whole page in [start, end); prints "Freeing %s memory: %ldK". */
 unsigned long free_reserved_area(void *start, void *end, int poison, const char *s);
+/*
+ * ARM's mem_init (arch/arm/mm/mem_init.c): memblock_free_all, then free_highpages (HighMem's
+ * free pages one by one). Called by mm_init; afterwards every free page is in the allocator.
+ */
+void mem_init(void);
+/* "Memory: xK/yK available (...)" (kernel/mm/mem_init_print_info.c), right after mem_init. */
+void mem_init_print_info(void);
+/* Poison and free the init sections: "Freeing unused kernel image (initmem) memory: NK". */
+void free_initmem(void);
+/* pimm (the shell's hvc): put back the init sections free_initmem saved; false if none. */
+bool initmem_restore(void);
+/* Linux registers the pcp CPU-hotplug callbacks here; pimm has none to register (page_alloc.c). */
+void page_alloc_init(void);
 /* PG_reserved on every struct page of [start, end), page-rounded outwards (memblock_free_all). */
 void reserve_bootmem_region(phys_addr_t start, phys_addr_t end);
 

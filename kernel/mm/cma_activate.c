@@ -18,6 +18,7 @@
 #define pr_fmt(fmt) "cma: " fmt
 
 #include <linux/cma.h>
+#include <linux/init.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -102,3 +103,4 @@ int cma_init_reserved_areas(void)
 		cma_activate_area(&cma_areas[i]);
 	return 0;
 }
+core_initcall(cma_init_reserved_areas);

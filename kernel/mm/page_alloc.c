@@ -15,9 +15,11 @@
  *         __build_all_zonelists -> build_zonelists: populated zones, highest first
  *         boot_pageset of every CPU: high 0, batch 1 (pages pass straight through)
  *       "Built 1 zonelists, mobility grouping on.  Total pages: N"
- *     ... init_IRQ, time_init ...
+ *     page_alloc_init (nothing to register in pimm)
+ *     ... mm_init (mem_init: the hand-over), init_IRQ, time_init ...
  *     setup_per_cpu_pageset: each populated zone gets alloc_percpu pagesets,
- *                            batch = zone_batchsize, high = zone_highsize
+ *                            batch = zone_batchsize (from the real managed pages),
+ *                            high = zone_highsize (4 batches: no watermarks yet)
  *
  *   node_zonelists[ZONELIST_FALLBACK]._zonerefs (3G split):
  *     [ {HighMem, 1} | {Normal, 0} | {NULL, 0} ]
@@ -352,6 +354,16 @@ static void __init setup_zone_pageset(struct zone *zone)
 	zone_set_pageset_high_and_batch(zone, 0);
 }
 
+/*
+ * See mm.h. Linux's page_alloc_init (start_kernel, after build_all_zonelists) registers the
+ * CPU-hotplug callbacks that drain a dead CPU's lists and resize pcp high as CPUs come and go.
+ * pimm's CPUs come up once, in smp_init, before the watermarks exist (pcp high is then 4
+ * batches whatever the CPU count), and never go: there is nothing to register.
+ */
+void __init page_alloc_init(void)
+{
+}
+
 /* See mm.h. Only populated zones: the empty ones keep the boot pageset. */
 void __init setup_per_cpu_pageset(void)
 {
@@ -627,3 +639,4 @@ int init_per_zone_wmark_min(void)
 	setup_per_zone_lowmem_reserve();
 	return 0;
 }
+postcore_initcall(init_per_zone_wmark_min);
