@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""`mm-check`: the invariants of every memory stage (memblock, page tables, zones, per-CPU).
+"""`mm-check`: the invariants of every memory stage (memblock, page tables, zones, per-CPU,
+the buddy allocator).
 
 A clean boot passes in both splits, with counts that agree with what other commands show. Then
 one structure at a time is corrupted with `poke` (addresses from the kernel's own symbols and
@@ -11,7 +12,7 @@ import subprocess
 
 from systest import boot, case, expect_error, run
 
-STAGES = ["memblock", "page tables", "zones", "percpu"]
+STAGES = ["memblock", "page tables", "zones", "percpu", "allocator"]
 
 
 def mmcheck(m):
