@@ -326,6 +326,7 @@ static void whatis_mem_map(phys_addr_t pa)
 static void whatis_page(phys_addr_t pa, bool walked)
 {
 	unsigned long pfn = PHYS_PFN(pa);
+	const char *state;
 	struct page *page;
 	struct pt_walk w;
 
@@ -334,9 +335,14 @@ static void whatis_page(phys_addr_t pa, bool walked)
 		return;
 	}
 	page = pfn_to_page(pfn);
+	if (PageReserved(page))
+		state = "reserved";
+	else if (PageBuddy(page))
+		state = "PageBuddy";
+	else
+		state = page_ref_count(page) ? "in use" : "not PageBuddy";
 	shprintf("  zone %s, pfn %#lx, page 0x%08lx: refcount %d, %s, pageblock %s\n",
-		 page_zone(page)->name, pfn, (unsigned long)page, page_ref_count(page),
-		 PageReserved(page) ? "reserved" : PageBuddy(page) ? "PageBuddy" : page_ref_count(page) ? "in use" : "not PageBuddy",
+		 page_zone(page)->name, pfn, (unsigned long)page, page_ref_count(page), state,
 		 pageblock_migratetype_name(pfn));
 	print_allocator_state(pfn, "  ");
 	if (memblock_is_memory(pa) && !memblock_is_map_memory(pa)) {
