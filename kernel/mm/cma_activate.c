@@ -70,11 +70,17 @@ static void cma_activate_area(struct cma *cma)
 	cma->bitmap = (unsigned long *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(bytes));
 	if (!cma->bitmap)
 		goto out_error;
-	/* a contiguous allocation must come from one zone: so must the whole area */
-	WARN_ON_ONCE(!pfn_valid(base_pfn));
+	/*
+	 * a contiguous allocation must come from one zone: so must the whole area. Linux warns
+	 * about a pfn without a struct page and reads it anyway; pimm warns and gives up on the
+	 * area (a reserved-memory pool beyond mem=, say), touching only valid pfns.
+	 */
+	if (WARN_ON_ONCE(!pfn_valid(base_pfn)))
+		goto not_in_zone;
 	zone = page_zone(pfn_to_page(base_pfn));
 	for (pfn = base_pfn + 1; pfn < base_pfn + cma->count; pfn++) {
-		WARN_ON_ONCE(!pfn_valid(pfn));
+		if (WARN_ON_ONCE(!pfn_valid(pfn)))
+			goto not_in_zone;
 		if (page_zone(pfn_to_page(pfn)) != zone)
 			goto not_in_zone;
 	}
@@ -88,7 +94,8 @@ not_in_zone:
 out_error:
 	/* useless for CMA: give the pages to the allocator as ordinary memory */
 	for (pfn = base_pfn; pfn < base_pfn + cma->count; pfn++)
-		free_reserved_page(pfn_to_page(pfn));
+		if (pfn_valid(pfn))
+			free_reserved_page(pfn_to_page(pfn));
 	totalcma_pages -= cma->count;
 	cma->count = 0;
 	pr_err("CMA area %s could not be activated\n", cma->name);
