@@ -113,6 +113,14 @@ static int check_zone_free_lists(struct zone *zone, unsigned long *free_pages,
 						      "zone", zone->name, pfn, order);
 					break; /* do not touch struct pages that may not exist */
 				}
+				/* a wrong zone number would send the pageblock lookup elsewhere */
+				bool zone_ok = (int)page_zonenum(page) == zone_idx(zone);
+
+				if (!zone_ok)
+					bad++, report("zone %s: pfn %#lx on its free_list[%u][%s] says "
+						      "zone %s", zone->name, pfn, order,
+						      migratetype_names[mt],
+						      zone_names[page_zonenum(page)]);
 				if (pfn & ((1UL << order) - 1))
 					bad++, report("zone %s: free block pfn %#lx not aligned to its "
 						      "order %u", zone->name, pfn, order);
@@ -122,7 +130,7 @@ static int check_zone_free_lists(struct zone *zone, unsigned long *free_pages,
 						      migratetype_names[mt],
 						      PageBuddy(page) ? "PageBuddy" : "not PageBuddy",
 						      page_private(page));
-				if ((mt == MIGRATE_CMA) != pfn_in_cma_block(page))
+				if (zone_ok && (mt == MIGRATE_CMA) != pfn_in_cma_block(page))
 					bad++, report("zone %s: pfn %#lx on the %s list lies in a %s "
 						      "pageblock", zone->name, pfn,
 						      migratetype_names[mt],
