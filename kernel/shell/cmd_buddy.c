@@ -625,7 +625,7 @@ static void buddy_zone(struct zone *zone)
 			int fo = pb_free_order[pb];
 
 			types[n] = mine ? mt_letter[get_pageblock_migratetype(pfn_to_page(pfn))] : '.';
-			frees[n] = !mine ? '.' : fo < 0 ? '-' : fo == 10 ? 'A' : (char)('0' + fo);
+			frees[n] = !mine ? '.' : fo < 0 ? '-' : fo == MAX_ORDER - 1 ? 'A' : (char)('0' + fo);
 		}
 		types[n] = frees[n] = '\0';
 		shprintf("  pfn %#07lx  %s\n               %s\n", base + (row << pageblock_order),

@@ -10,12 +10,38 @@ unchanged and mm-check clean; allocating until exhaustion and freeing everything
 `torture` on four CPUs ends clean.
 """
 import re
+import subprocess
 
 from systest import boot, case, expect_error, run
 
 SPLIT_3G = ["-Dvmsplit=3G"]
 PAGE_OFFSET = {"2G": 0x80000000, "3G": 0xC0000000}
 MAX_ORDER = 11
+
+
+def symbol(m, name):
+    """The address of a kernel symbol, from the ELF the Machine booted."""
+    out = subprocess.run(["arm-none-eabi-nm", m.elf],
+                         capture_output=True, text=True, check=True).stdout
+    return int(re.search(rf"^([0-9a-f]{{8}}) \w {re.escape(name)}$", out, re.M).group(1), 16)
+
+
+def field_offset(m, struct, field):
+    """offsetof(struct, field) from the booted ELF's debug information (gdb-multiarch)."""
+    r = subprocess.run(["gdb-multiarch", "-batch", "-nx", m.elf, "-ex",
+                        f"print/d (unsigned long)&(((struct {struct} *)0)->{field})"],
+                       capture_output=True, text=True, timeout=60)
+    mo = re.search(r"^\$1 = (\d+)$", r.stdout, re.M)
+    assert mo, r.stdout + r.stderr
+    return int(mo.group(1))
+
+
+def peek(m, addr):
+    return int(re.match(rf"0x{addr:08x}: ([0-9a-f]{{8}})", m.cmd(f"peek {addr:#x}")).group(1), 16)
+
+
+def poke(m, addr, value):
+    assert m.cmd(f"poke {addr:#x} {value:#x}").strip() == f"0x{addr:08x}: {value:08x}"
 
 
 def buddyinfo(m):
@@ -316,6 +342,24 @@ def torture_3g_and_bench():
     out = m.cmd("bench 2000", timeout=60)
     assert len(re.findall(r"^bench: order-0 pair via .* ns per pair$", out, re.M)) == 2, out
     mmcheck_clean(m)
+    assert m.poweroff() == 0
+
+
+@case
+def corrupted_free_area_is_caught_by_mmcheck_and_torture():
+    m = boot()
+    addr = symbol(m, "contig_page_data") + field_offset(
+        m, "pglist_data", "node_zones[0].free_area[10].nr_free")
+    nr = peek(m, addr)
+    assert nr == buddyinfo(m)["Normal"][10], (nr, buddyinfo(m))
+    poke(m, addr, nr + 1)
+    out = m.cmd("mm-check")
+    assert (f"mm-check: allocator: zone Normal: free_area[10].nr_free is {nr + 1}, its lists "
+            f"hold {nr}") in out, out
+    out = m.cmd("torture 400")
+    assert "torture: mm-check: before 1," in out and out.strip().endswith("torture: FAILED"), out
+    poke(m, addr, nr)
+    torture(m, 400)
     assert m.poweroff() == 0
 
 
