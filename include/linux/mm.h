@@ -219,6 +219,8 @@ unsigned long free_reserved_area(void *start, void *end, int poison, const char 
  * free pages one by one). Called by mm_init; afterwards every free page is in the allocator.
  */
 void mem_init(void);
+/* CNTVCT ticks mem_init took (tools/bench reads it). */
+extern u64 mem_init_ticks;
 /* "Memory: xK/yK available (...)" (kernel/mm/mem_init_print_info.c), right after mem_init. */
 void mem_init_print_info(void);
 /* Poison and free the init sections: "Freeing unused kernel image (initmem) memory: NK". */
