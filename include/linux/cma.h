@@ -32,7 +32,7 @@
 struct cma {
 	unsigned long base_pfn;
 	unsigned long count;       /* pages */
-	unsigned long *bitmap;     /* allocated by cma_activate_area, later */
+	unsigned long *bitmap;     /* 1 bit per 2^order_per_bit pages, from cma_activate_area */
 	unsigned int order_per_bit;
 	char name[CMA_MAX_NAME];
 };
@@ -59,6 +59,13 @@ static inline int cma_declare_contiguous(phys_addr_t base, phys_addr_t size, phy
 	return cma_declare_contiguous_nid(base, size, limit, alignment, order_per_bit, fixed,
 					  name, res_cma, -1);
 }
+
+/*
+ * core_initcall (kernel/mm/cma_activate.c): every area's pageblocks become free MIGRATE_CMA
+ * blocks of the buddy allocator; an area spanning two zones is freed as ordinary pages
+ * ("cma: CMA area %s could not be activated"). Returns 0.
+ */
+int cma_init_reserved_areas(void);
 
 /* ---- Linux's dma-map-ops.h / kernel/dma/contiguous.c ---- */
 

@@ -6,6 +6,13 @@
  *                     __GFP_HIGHMEM|__GFP_MOVABLE -> ZONE_MOVABLE; the allocator then walks the
  *                     zonelist entries whose index is <= that zone (HighMem, Normal, ...).
  *   (ZONE_DMA is configured out, so __GFP_DMA means ZONE_NORMAL, as Linux's OPT_ZONE_DMA.)
+ *   gfp_migratetype(flags): which free lists serve it (Unmovable, Movable, Reclaimable);
+ *                     a Movable request may also take MIGRATE_CMA pageblocks (ALLOC_CMA).
+ *
+ * The page allocator's entry points (kernel/mm/page_alloc.c, Linux 6.1's mm/page_alloc.c):
+ *   alloc_pages(gfp, order)      -> struct page of a naturally aligned 2^order block, or NULL
+ *   __get_free_pages(gfp, order) -> its lowmem virtual address (never highmem), or 0
+ *   __free_pages(page, order), free_pages(addr, order): give the block back
  */
 #ifndef _LINUX_GFP_H
 #define _LINUX_GFP_H
@@ -26,7 +33,10 @@
 #define __GFP_DIRECT_RECLAIM 0x400u
 #define __GFP_KSWAPD_RECLAIM 0x800u
 #define __GFP_NOWARN 0x2000u
+#define __GFP_NOFAIL 0x8000u
+#define __GFP_NORETRY 0x10000u
 #define __GFP_COMP 0x40000u
+#define __GFP_NOMEMALLOC 0x80000u
 #define __GFP_HARDWALL 0x100000u
 
 #define GFP_ZONEMASK (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE)
@@ -68,5 +78,28 @@ static inline struct zonelist *node_zonelist(int nid, gfp_t flags)
 	(void)flags;
 	return NODE_DATA(nid)->node_zonelists + ZONELIST_FALLBACK;
 }
+
+struct page;
+
+/* A 2^order block from the zones gfp allows (zonelist order, watermarks), or NULL. */
+struct page *alloc_pages(gfp_t gfp, unsigned int order);
+#define alloc_page(gfp) alloc_pages(gfp, 0)
+/* alloc_pages without __GFP_HIGHMEM, returned as a lowmem virtual address (0 on failure). */
+unsigned long __get_free_pages(gfp_t gfp, unsigned int order);
+#define __get_free_page(gfp) __get_free_pages((gfp), 0)
+/* One zeroed lowmem page's virtual address, or 0. */
+unsigned long get_zeroed_page(gfp_t gfp);
+/* Drop a reference; the last one frees the block (a bad page is reported and kept out). */
+void __free_pages(struct page *page, unsigned int order);
+#define __free_page(page) __free_pages((page), 0)
+/* __free_pages of the block at lowmem virtual address addr (0: nothing). */
+void free_pages(unsigned long addr, unsigned int order);
+#define free_page(addr) free_pages((addr), 0)
+/* Give this CPU's per-CPU pages of zone (NULL: every zone) back to the buddy lists. */
+void drain_local_pages(struct zone *zone);
+/* The same for every online CPU (6.1: remotely, under each pageset's lock). */
+void drain_all_pages(struct zone *zone);
+/* A CMA pageblock (reserved until now) becomes MIGRATE_CMA and is freed as one block. */
+void init_cma_reserved_pageblock(struct page *page);
 
 #endif

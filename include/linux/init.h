@@ -1,6 +1,22 @@
 /*
- * init.h - section markers for boot-only code and data, and the boot-parameter tables
- * (early_param / __setup), laid out by the linker script as in Linux.
+ * init.h - section markers for boot-only code and data, the boot-parameter tables
+ * (early_param / __setup) and the initcall levels, laid out by the linker script
+ * (arch/arm/kernel/vmlinux.lds.in) as in Linux's include/linux/init.h.
+ *
+ * Everything marked __init / __initdata / __initconst lives in [__init_begin, __init_end),
+ * which kernel_init gives back to the page allocator (free_initmem) before the shell runs:
+ * nothing that runs after boot may call, read or point into it.
+ *
+ * Initcalls: kernel_init (kernel/main.c) runs the early level before smp_init, then levels
+ * 0..7 in order (do_initcalls); inside a level, in link order.
+ *
+ *   level  macro             pimm's users
+ *   early  early_initcall    -
+ *   0      pure_initcall     -
+ *   1      core_initcall     cma_init_reserved_areas (kernel/mm/cma_activate.c)
+ *   2      postcore_initcall init_per_zone_wmark_min (kernel/mm/page_alloc.c)
+ *   3      arch_initcall     customize_machine (arch/arm/kernel/setup.c)
+ *   4..7   subsys, fs, device, late
  */
 #ifndef _LINUX_INIT_H
 #define _LINUX_INIT_H
@@ -28,6 +44,29 @@ struct obs_kernel_param {
 #define early_param(str, fn) __setup_param(str, fn, fn, 1)
 
 extern const struct obs_kernel_param __setup_start[], __setup_end[];
+
+/* An initcall: returns 0 or a negative errno (Linux only reports it with initcall_debug). */
+typedef int (*initcall_t)(void);
+
+/* One pointer to fn in the section of its level (".initcall<level>.init"). */
+#define __define_initcall(fn, level)                                                             \
+	static const initcall_t __initcall_##fn##level __used                                     \
+		__section(".initcall" #level ".init") __aligned(4) = fn
+
+#define early_initcall(fn) __define_initcall(fn, early)
+#define pure_initcall(fn) __define_initcall(fn, 0)
+#define core_initcall(fn) __define_initcall(fn, 1)
+#define postcore_initcall(fn) __define_initcall(fn, 2)
+#define arch_initcall(fn) __define_initcall(fn, 3)
+#define subsys_initcall(fn) __define_initcall(fn, 4)
+#define fs_initcall(fn) __define_initcall(fn, 5)
+#define device_initcall(fn) __define_initcall(fn, 6)
+#define late_initcall(fn) __define_initcall(fn, 7)
+
+/* Level boundaries (the linker script): early = [__initcall_start, __initcall0_start). */
+extern const initcall_t __initcall_start[], __initcall0_start[], __initcall1_start[],
+	__initcall2_start[], __initcall3_start[], __initcall4_start[], __initcall5_start[],
+	__initcall6_start[], __initcall7_start[], __initcall_end[];
 
 #endif
 

@@ -71,6 +71,19 @@ void memblock_free(void *ptr, size_t size);
 int memblock_mark_nomap(phys_addr_t base, phys_addr_t size);
 int memblock_clear_nomap(phys_addr_t base, phys_addr_t size);
 int memblock_mark_hotplug(phys_addr_t base, phys_addr_t size);
+int memblock_clear_hotplug(phys_addr_t base, phys_addr_t size);
+int memblock_mark_mirror(phys_addr_t base, phys_addr_t size);
+/* Does any region of type intersect [base, base+size)? */
+bool memblock_overlaps_region(struct memblock_type *type, phys_addr_t base, phys_addr_t size);
+
+/* mem=: keep the first limit bytes of memory, drop the rest (and reservations above). */
+void memblock_enforce_memory_limit(phys_addr_t limit);
+/* Keep only [base, base+size) of memory (NOMAP regions excepted) and of the reservations. */
+void memblock_cap_memory_range(phys_addr_t base, phys_addr_t size);
+/* memblock_cap_memory_range(0, end of the first limit bytes of memory). */
+void memblock_mem_limit_remove_map(phys_addr_t limit);
+/* Round every memory region inwards to align; drop regions left empty. */
+void memblock_trim_memory(phys_addr_t align);
 
 void memblock_allow_resize(void);
 void memblock_set_bottom_up(bool enable);
@@ -91,6 +104,26 @@ void *memblock_alloc(phys_addr_t size, phys_addr_t align);
 void *memblock_alloc_raw(phys_addr_t size, phys_addr_t align);
 void *memblock_alloc_from(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr);
 void *memblock_alloc_node(phys_addr_t size, phys_addr_t align, int nid);
+phys_addr_t memblock_phys_alloc_try_nid(phys_addr_t size, phys_addr_t align, int nid);
+void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align, phys_addr_t min_addr,
+				   phys_addr_t max_addr, int nid);
+#ifndef ARCH_LOW_ADDRESS_LIMIT
+#define ARCH_LOW_ADDRESS_LIMIT 0xffffffffUL
+#endif
+void *memblock_alloc_low(phys_addr_t size, phys_addr_t align);
+
+/*
+ * The hand-over to the buddy allocator (kernel/mm/memblock_free_all.c, Linux's mm/memblock.c):
+ * PG_reserved on reserved and NOMAP pages, every free lowmem range freed in the largest
+ * naturally aligned blocks; returns nothing, totalram_pages grows by the pages freed.
+ */
+void memblock_free_all(void);
+/* managed_pages = 0 in every zone (once): the hand-over counts them again. */
+void reset_all_zones_managed_pages(void);
+struct pglist_data;
+void reset_node_managed_pages(struct pglist_data *pgdat);
+/* After the hand-over: give reserved [base, base+size) to the buddy allocator page by page. */
+void memblock_free_late(phys_addr_t base, phys_addr_t size);
 phys_addr_t memblock_find_in_range(phys_addr_t start, phys_addr_t end, phys_addr_t size,
 				   phys_addr_t align);
 
@@ -127,7 +160,24 @@ void __next_mem_pfn_range(int *idx, int nid, unsigned long *out_start_pfn,
 				     &memblock.memory, NULL,                                       \
 				     p_start, p_end, NULL);                                        \
 	     i != (u64)ULLONG_MAX;                                                                 \
-	     __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG, &memblock.memory, NULL, p_start,  \
+	     __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED,         \
+			      &memblock.memory, NULL, p_start, p_end, NULL))
+
+/* Memory ranges, high to low. */
+#define for_each_mem_range_rev(i, p_start, p_end)                                                  \
+	for (i = (u64)ULLONG_MAX,                                                                  \
+	    __next_mem_range_rev(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED,     \
+				 &memblock.memory, NULL, p_start, p_end, NULL);                    \
+	     i != (u64)ULLONG_MAX;                                                                 \
+	     __next_mem_range_rev(&i, NUMA_NO_NODE, MEMBLOCK_HOTPLUG | MEMBLOCK_DRIVER_MANAGED,     \
+				  &memblock.memory, NULL, p_start, p_end, NULL))
+
+/* Reserved ranges, low to high. */
+#define for_each_reserved_mem_range(i, p_start, p_end)                                             \
+	for (i = 0, __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_NONE, &memblock.reserved, NULL,     \
+				     p_start, p_end, NULL);                                        \
+	     i != (u64)ULLONG_MAX;                                                                 \
+	     __next_mem_range(&i, NUMA_NO_NODE, MEMBLOCK_NONE, &memblock.reserved, NULL, p_start,   \
 			      p_end, NULL))
 
 /* Free ranges: memory minus reserved, NOMAP skipped, low to high. */
@@ -165,5 +215,27 @@ static inline bool memblock_is_nomap(const struct memblock_region *m)
 {
 	return m->flags & MEMBLOCK_NOMAP;
 }
+
+static inline bool memblock_is_hotpluggable(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_HOTPLUG;
+}
+
+static inline bool memblock_is_mirror(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_MIRROR;
+}
+
+static inline bool memblock_is_driver_managed(const struct memblock_region *m)
+{
+	return m->flags & MEMBLOCK_DRIVER_MANAGED;
+}
+
+/* First and end pfn of the whole pages of a memory region (partial pages excluded), and of
+ * every page a reserved region touches (macros: PFN_UP/PFN_DOWN come from linux/pfn.h). */
+#define memblock_region_memory_base_pfn(reg) ((unsigned long)PFN_UP((reg)->base))
+#define memblock_region_memory_end_pfn(reg) ((unsigned long)PFN_DOWN((reg)->base + (reg)->size))
+#define memblock_region_reserved_base_pfn(reg) ((unsigned long)PFN_DOWN((reg)->base))
+#define memblock_region_reserved_end_pfn(reg) ((unsigned long)PFN_UP((reg)->base + (reg)->size))
 
 #endif

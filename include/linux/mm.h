@@ -91,6 +91,56 @@ static inline void init_page_count(struct page *page)
 	set_page_count(page, 1);
 }
 
+/* page_ref_*: the reference count, atomically (Linux's include/linux/page_ref.h). */
+static inline void page_ref_add(struct page *page, int nr)
+{
+	__atomic_add_fetch(&page->_refcount.counter, nr, __ATOMIC_RELAXED);
+}
+
+static inline void page_ref_sub(struct page *page, int nr)
+{
+	__atomic_sub_fetch(&page->_refcount.counter, nr, __ATOMIC_RELAXED);
+}
+
+static inline void page_ref_inc(struct page *page)
+{
+	page_ref_add(page, 1);
+}
+
+static inline void page_ref_dec(struct page *page)
+{
+	page_ref_sub(page, 1);
+}
+
+/* Drop one reference; true if it was the last (full barrier, as atomic_dec_and_test). */
+static inline bool page_ref_dec_and_test(struct page *page)
+{
+	return __atomic_sub_fetch(&page->_refcount.counter, 1, __ATOMIC_SEQ_CST) == 0;
+}
+
+static inline int page_count(const struct page *page)
+{
+	return page_ref_count(page);
+}
+
+/* A new page's single reference (post_alloc_hook). */
+static inline void set_page_refcounted(struct page *page)
+{
+	set_page_count(page, 1);
+}
+
+static inline void get_page(struct page *page)
+{
+	page_ref_inc(page);
+}
+
+/* Drop a reference; true when the page is now free to give back (refcount reached 0). */
+static inline bool put_page_testzero(struct page *page)
+{
+	VM_BUG_ON_PAGE(page_ref_count(page) == 0, page);
+	return page_ref_dec_and_test(page);
+}
+
 /* _mapcount starts at -1: "mapped by nobody". */
 static inline void page_mapcount_reset(struct page *page)
 {
@@ -105,6 +155,11 @@ static inline int page_mapcount(const struct page *page)
 static inline unsigned long page_private(const struct page *page)
 {
 	return page->private;
+}
+
+static inline void set_page_private(struct page *page, unsigned long private)
+{
+	page->private = private;
 }
 
 /* Buddy order of a free block's head page (valid while PageBuddy). */
@@ -123,6 +178,86 @@ static inline void *lowmem_page_address(const struct page *page)
 {
 	return __va(PFN_PHYS(page_to_pfn(page)));
 }
+
+/* A page's kernel address: lowmem only (HIGHMEM pages need kmap, which pimm lacks yet). */
+static inline void *page_address(const struct page *page)
+{
+	return PageHighMem(page) ? NULL : lowmem_page_address(page);
+}
+
+/* ---- page counts (kernel/mm/page_alloc.c) ---- */
+
+/* Pages the buddy allocator manages (Linux's _totalram_pages, _totalhigh_pages). */
+extern long _totalram_pages, _totalhigh_pages;
+static inline unsigned long totalram_pages(void)
+{
+	return (unsigned long)__atomic_load_n(&_totalram_pages, __ATOMIC_RELAXED);
+}
+
+static inline void totalram_pages_add(long count)
+{
+	__atomic_add_fetch(&_totalram_pages, count, __ATOMIC_RELAXED);
+}
+
+static inline unsigned long totalhigh_pages(void)
+{
+	return (unsigned long)__atomic_load_n(&_totalhigh_pages, __ATOMIC_RELAXED);
+}
+
+/* Free pages in the buddy lists of every zone (NR_FREE_PAGES summed). */
+unsigned long nr_free_pages(void);
+/* Pages above the high watermark in the zones GFP_USER may use (Normal). */
+unsigned long nr_free_buffer_pages(void);
+/* count more (or fewer) pages managed by the allocator: zone, totalram, totalhigh. */
+void adjust_managed_page_count(struct page *page, long count);
+/* Hand a PG_reserved page to the allocator (free_highpages, free_initmem). */
+void free_reserved_page(struct page *page);
+/* free_reserved_page of every whole page in [start, end); prints "Freeing %s memory: %ldK". */
+unsigned long free_reserved_area(void *start, void *end, int poison, const char *s);
+/*
+ * ARM's mem_init (arch/arm/mm/mem_init.c): memblock_free_all, then free_highpages (HighMem's
+ * free pages one by one). Called by mm_init; afterwards every free page is in the allocator.
+ */
+void mem_init(void);
+/* CNTVCT ticks mem_init took (tools/bench reads it). */
+extern u64 mem_init_ticks;
+/* "Memory: xK/yK available (...)" (kernel/mm/mem_init_print_info.c), right after mem_init. */
+void mem_init_print_info(void);
+/* Poison and free the init sections: "Freeing unused kernel image (initmem) memory: NK". */
+void free_initmem(void);
+/* pimm (the shell's hvc): put back the init sections free_initmem saved; false if none. */
+bool initmem_restore(void);
+/* Linux registers the pcp CPU-hotplug callbacks here; pimm has none to register (page_alloc.c). */
+void page_alloc_init(void);
+/* PG_reserved on every struct page of [start, end), page-rounded outwards (memblock_free_all). */
+void reserve_bootmem_region(phys_addr_t start, phys_addr_t end);
+
+/* ---- watermarks (kernel/mm/page_alloc.c; postcore_initcall in Linux) ---- */
+
+extern int min_free_kbytes, user_min_free_kbytes, watermark_boost_factor,
+	watermark_scale_factor;
+extern int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES];
+extern unsigned long totalreserve_pages;
+/* min_free_kbytes = clamp(int_sqrt(lowmem KiB * 16), 128, 262144). */
+void calculate_min_free_kbytes(void);
+/* Per-zone min/low/high/promo watermarks from min_free_kbytes, then pcp high/batch. */
+void setup_per_zone_wmarks(void);
+/* lowmem_reserve[] of each zone against allocations that could use higher zones. */
+void setup_per_zone_lowmem_reserve(void);
+/* The three above in Linux's order (postcore_initcall); returns 0. */
+int init_per_zone_wmark_min(void);
+/* New pcp high/batch for zone's pagesets (zone_pcp_update). */
+void zone_pcp_update(struct zone *zone, int cpu_online);
+
+/*
+ * mm-check for the buddy allocator (kernel/mm/debug.c): free blocks inside their zone,
+ * aligned, PageBuddy with their order, on the CMA list iff in a CMA pageblock (other types
+ * may sit on a stolen type's list), every PageBuddy page listed, no two free buddies left
+ * unmerged, nr_free and NR_FREE_PAGES / NR_FREE_CMA_PAGES exact, per-CPU list counts exact,
+ * free pages with refcount 0, managed = free + per-CPU + allocated. One report() line per
+ * violation; returns how many.
+ */
+int check_free_areas(void (*report)(const char *fmt, ...) __printf(1, 2));
 
 /* ---- the zone set-up stage (kernel/mm/page_alloc.c) ---- */
 

@@ -8,7 +8,9 @@
  *                                                      free_area_init_node  mem_map, zones
  *   start_kernel -> build_all_zonelists(NULL)         fallback order, boot pagesets
  *                -> setup_per_cpu_pageset             real per-CPU pagesets
- *   (later) memblock_free_all fills the free_area lists; the buddy allocator serves from them
+ *   mem_init -> memblock_free_all                     fills the free_area lists (MOVABLE)
+ *   init_per_zone_wmark_min (postcore)                 watermarks, lowmem_reserve, pcp high
+ *   alloc_pages / __free_pages (page_alloc.c)          the buddy allocator serves from them
  *
  *   contig_page_data (pg_data_t, node 0)
  *   +-------------------------------+
@@ -55,11 +57,20 @@ enum migratetype {
 extern const char *const migratetype_names[MIGRATE_TYPES];
 
 #define is_migrate_cma(mt) ((mt) == MIGRATE_CMA)
+#define is_migrate_isolate(mt) ((mt) == MIGRATE_ISOLATE)
+#define is_migrate_highatomic(mt) ((mt) == MIGRATE_HIGHATOMIC)
+/* Only blocks of these types may merge across pageblocks of different types. */
+#define migratetype_is_mergeable(mt) ((mt) < MIGRATE_PCPTYPES)
 
 struct free_area {
 	struct list_head free_list[MIGRATE_TYPES];
 	unsigned long nr_free; /* free blocks of this order, all types */
 };
+
+static inline bool free_area_empty(const struct free_area *area, int migratetype)
+{
+	return list_empty(&area->free_list[migratetype]);
+}
 
 /* ZONE_DMA is configured out (docs/design.md#deviations-from-linux); HighMem only with
  * CONFIG_HIGHMEM. */
@@ -180,9 +191,37 @@ struct zone {
 	int initialized;
 	spinlock_t lock;
 	struct free_area free_area[MAX_ORDER];
-	unsigned long flags;
+	unsigned long flags;             /* ZONE_BOOSTED_WATERMARK... (enum zone_flags) */
 	long vm_stat[NR_VM_ZONE_STAT_ITEMS];
+	long nr_allocated; /* pimm (mm-check): managed pages handed out, = managed - free - pcp */
 };
+
+/* zone->flags bits. */
+enum zone_flags {
+	ZONE_BOOSTED_WATERMARK, /* a fallback steal raised watermark_boost (kswapd would undo it) */
+	ZONE_RECLAIM_ACTIVE,    /* kswapd is reclaiming: pcp high is capped at 4 batches */
+};
+
+static inline unsigned long zone_page_state(const struct zone *zone, enum zone_stat_item item)
+{
+	long x = READ_ONCE(zone->vm_stat[item]);
+
+	return x < 0 ? 0 : (unsigned long)x;
+}
+
+/* Counter updates, under zone->lock (pimm has no per-CPU vmstat deltas). */
+static inline void __mod_zone_page_state(struct zone *zone, enum zone_stat_item item, long delta)
+{
+	zone->vm_stat[item] += delta;
+}
+
+/* NR_FREE_PAGES, and NR_FREE_CMA_PAGES for CMA blocks. */
+static inline void __mod_zone_freepage_state(struct zone *zone, long nr_pages, int migratetype)
+{
+	__mod_zone_page_state(zone, NR_FREE_PAGES, nr_pages);
+	if (is_migrate_cma(migratetype))
+		__mod_zone_page_state(zone, NR_FREE_CMA_PAGES, nr_pages);
+}
 
 enum { ZONELIST_FALLBACK, MAX_ZONELISTS };
 #define MAX_ZONES_PER_ZONELIST (MAX_NUMNODES * MAX_NR_ZONES)
@@ -267,6 +306,10 @@ static inline bool is_highmem(const struct zone *zone)
 #define low_wmark_pages(z) ((z)->_watermark[WMARK_LOW] + (z)->watermark_boost)
 #define high_wmark_pages(z) ((z)->_watermark[WMARK_HIGH] + (z)->watermark_boost)
 #define wmark_pages(z, i) ((z)->_watermark[i] + (z)->watermark_boost)
+
+/* Is there room for a 2^order allocation above mark (+ lowmem_reserve) for these flags? */
+bool zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
+		       int highest_zoneidx, unsigned int alloc_flags);
 
 /* Every zone of node 0, populated or not. */
 #define for_each_zone(zone)                                                                        \

@@ -2,9 +2,9 @@
  * page-flags.h - the PG_* bits of struct page's flags word and the page types kept in
  * _mapcount (Linux 6.1's include/linux/page-flags.h).
  *
- * Where it sits: memmap_init (kernel/mm/page_alloc.c) gives every page its zone number and
- * PG_reserved; memblock_free_all (a later stage) clears PG_reserved on the pages it hands to
- * the buddy allocator, which marks its free blocks PageBuddy.
+ * Where it sits: memmap_init (kernel/mm/mm_init.c) gives every page its zone number and
+ * PG_reserved; memblock_free_all (kernel/mm/memblock.c) clears PG_reserved on the pages it
+ * hands to the buddy allocator (kernel/mm/page_alloc.c), which marks its free blocks PageBuddy.
  *
  *   flags  31 30 29 ........ 22 21 ......................... 0
  *         +-----+---------------+-------------------------------+
@@ -48,6 +48,14 @@ enum pageflags {
 const char *pageflag_name(unsigned int bit);
 
 #define PAGEFLAGS_MASK ((1UL << __NR_PAGEFLAGS) - 1)
+
+/* A page being freed must have none of these (bad_page: "PAGE_FLAGS_CHECK_AT_FREE flag(s) set"). */
+#define PAGE_FLAGS_CHECK_AT_FREE                                                                   \
+	(1UL << PG_lru | 1UL << PG_locked | 1UL << PG_private | 1UL << PG_private_2 |             \
+	 1UL << PG_writeback | 1UL << PG_reserved | 1UL << PG_slab | 1UL << PG_active |          \
+	 1UL << PG_unevictable | 1UL << PG_mlocked)
+/* A page being handed out must have no flag at all (cleared when it is freed). */
+#define PAGE_FLAGS_CHECK_AT_PREP PAGEFLAGS_MASK
 
 /* Test/set/clear helpers: PageReserved(page), SetPageReserved(page), ClearPageReserved(page). */
 #define PAGEFLAG(uname, lname)                                                                     \

@@ -105,7 +105,7 @@ static bool memblock_addrs_overlap(phys_addr_t base1, phys_addr_t size1, phys_ad
 }
 
 /* Does any region of @type intersect [base, base+size)? */
-static bool memblock_overlaps_region(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
+bool memblock_overlaps_region(struct memblock_type *type, phys_addr_t base, phys_addr_t size)
 {
 	unsigned long i;
 
@@ -124,10 +124,13 @@ static int memblock_get_region_node(const struct memblock_region *r)
 	return 0;
 }
 
-/* Mirror memory is not supported: searches never ask for MEMBLOCK_MIRROR. */
+/* Set by memblock_mark_mirror: from then on allocations try mirrored memory first. */
+static bool system_has_some_mirror;
+
+/* MEMBLOCK_MIRROR once some memory is mirrored, else MEMBLOCK_NONE. */
 static enum memblock_flags choose_memblock_flags(void)
 {
-	return MEMBLOCK_NONE;
+	return system_has_some_mirror ? MEMBLOCK_MIRROR : MEMBLOCK_NONE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -476,6 +479,19 @@ int memblock_mark_hotplug(phys_addr_t base, phys_addr_t size)
 	return memblock_setclr_flag(base, size, true, MEMBLOCK_HOTPLUG);
 }
 
+/* Undo memblock_mark_hotplug (memblock_free_all clears it everywhere). */
+int memblock_clear_hotplug(phys_addr_t base, phys_addr_t size)
+{
+	return memblock_setclr_flag(base, size, false, MEMBLOCK_HOTPLUG);
+}
+
+/* Flag [base, base+size) as mirrored memory (and make allocations prefer mirrors). */
+int memblock_mark_mirror(phys_addr_t base, phys_addr_t size)
+{
+	system_has_some_mirror = true;
+	return memblock_setclr_flag(base, size, true, MEMBLOCK_MIRROR);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Settings                                                                                    */
 
@@ -738,8 +754,17 @@ static phys_addr_t memblock_find_in_range_node(phys_addr_t size, phys_addr_t ali
 phys_addr_t memblock_find_in_range(phys_addr_t start, phys_addr_t end, phys_addr_t size,
 				   phys_addr_t align)
 {
-	return memblock_find_in_range_node(size, align, start, end, NUMA_NO_NODE,
-					   choose_memblock_flags());
+	enum memblock_flags flags = choose_memblock_flags();
+	phys_addr_t ret;
+
+again:
+	ret = memblock_find_in_range_node(size, align, start, end, NUMA_NO_NODE, flags);
+	if (!ret && (flags & MEMBLOCK_MIRROR)) {
+		pr_warn("Could not allocate %pap bytes of mirrored memory\n", &size);
+		flags &= ~MEMBLOCK_MIRROR;
+		goto again;
+	}
+	return ret;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -761,6 +786,7 @@ noinline phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t alig
 	if (WARN_ON(!align)) /* Linux: dump_stack() */
 		align = SMP_CACHE_BYTES;
 
+again:
 	found = memblock_find_in_range_node(size, align, start, end, nid, flags);
 	if (found && !memblock_reserve(found, size))
 		return found;
@@ -769,6 +795,11 @@ noinline phys_addr_t memblock_alloc_range_nid(phys_addr_t size, phys_addr_t alig
 		found = memblock_find_in_range_node(size, align, start, end, NUMA_NO_NODE, flags);
 		if (found && !memblock_reserve(found, size))
 			return found;
+	}
+	if (flags & MEMBLOCK_MIRROR) { /* no mirrored memory left: any memory will do */
+		flags &= ~MEMBLOCK_MIRROR;
+		pr_warn("Could not allocate %pap bytes of mirrored memory\n", &size);
+		goto again;
 	}
 	return 0;
 }
@@ -814,20 +845,29 @@ static void *memblock_alloc_internal(phys_addr_t size, phys_addr_t align, phys_a
 	return phys_to_virt(alloc);
 }
 
-/* The body of memblock_alloc_try_nid(_raw): trace as @fn called from @caller; @zero it. */
-static void *memblock_alloc_try_nid_traced(const char *fn, phys_addr_t size, phys_addr_t align,
-					   phys_addr_t min_addr, phys_addr_t max_addr, int nid,
-					   bool zero, unsigned long caller)
+/* The body of the memblock_alloc_*nid* family: trace as @fn called from @caller; @zero it. */
+static void *memblock_alloc_nid_traced(const char *fn, phys_addr_t size, phys_addr_t align,
+				       phys_addr_t min_addr, phys_addr_t max_addr, int nid,
+				       bool exact_nid, bool zero, unsigned long caller)
 {
 	void *ptr;
 
 	memblock_dbg("%s: %llu bytes align=0x%llx nid=%d from=%pa max_addr=%pa %pS\n", fn,
 		     (unsigned long long)size, (unsigned long long)align, nid, &min_addr, &max_addr,
 		     (void *)caller);
-	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid, false);
+	ptr = memblock_alloc_internal(size, align, min_addr, max_addr, nid, exact_nid);
 	if (ptr && zero)
 		memset(ptr, 0, size);
 	return ptr;
+}
+
+/* memblock_alloc_try_nid(_raw)'s body (never exact_nid). */
+static void *memblock_alloc_try_nid_traced(const char *fn, phys_addr_t size, phys_addr_t align,
+					   phys_addr_t min_addr, phys_addr_t max_addr, int nid,
+					   bool zero, unsigned long caller)
+{
+	return memblock_alloc_nid_traced(fn, size, align, min_addr, max_addr, nid, false, zero,
+					 caller);
 }
 
 /* Zeroed block in [min_addr, max_addr) (falls back to [0, max_addr)); VA or NULL. */
@@ -876,6 +916,128 @@ noinline void *memblock_alloc_node(phys_addr_t size, phys_addr_t align, int nid)
 	return memblock_alloc_try_nid_traced("memblock_alloc_try_nid", size, align,
 					     MEMBLOCK_LOW_LIMIT, MEMBLOCK_ALLOC_ACCESSIBLE, nid,
 					     true, _RET_IP_);
+}
+
+/* Reserve @size bytes below current_limit, preferably on @nid; PA or 0 (not traced). */
+phys_addr_t memblock_phys_alloc_try_nid(phys_addr_t size, phys_addr_t align, int nid)
+{
+	return memblock_alloc_range_nid(size, align, 0, MEMBLOCK_ALLOC_ACCESSIBLE, nid, false);
+}
+
+/* As memblock_alloc_try_nid_raw, but only on node @nid (no fallback to other nodes). */
+noinline void *memblock_alloc_exact_nid_raw(phys_addr_t size, phys_addr_t align,
+					    phys_addr_t min_addr, phys_addr_t max_addr, int nid)
+{
+	return memblock_alloc_nid_traced(__func__, size, align, min_addr, max_addr, nid, true, false,
+					 _RET_IP_);
+}
+
+/* Zeroed block below ARCH_LOW_ADDRESS_LIMIT (and current_limit); traced as ..._try_nid. */
+noinline void *memblock_alloc_low(phys_addr_t size, phys_addr_t align)
+{
+	return memblock_alloc_try_nid_traced("memblock_alloc_try_nid", size, align,
+					     MEMBLOCK_LOW_LIMIT, ARCH_LOW_ADDRESS_LIMIT, NUMA_NO_NODE,
+					     true, _RET_IP_);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Trimming memory (mem=, crash kernels, alignment)                                           */
+
+/* The address below which the first @limit bytes of memory lie (PHYS_ADDR_MAX: all fit). */
+static phys_addr_t __find_max_addr(phys_addr_t limit)
+{
+	phys_addr_t max_addr = PHYS_ADDR_MAX;
+	struct memblock_region *r;
+
+	for_each_mem_region(r) {
+		if (limit <= r->size) {
+			max_addr = r->base + limit;
+			break;
+		}
+		limit -= r->size;
+	}
+	return max_addr;
+}
+
+/* mem=: keep the first @limit bytes of memory; drop memory and reservations above them. */
+void memblock_enforce_memory_limit(phys_addr_t limit)
+{
+	phys_addr_t max_addr;
+
+	if (!limit)
+		return;
+	max_addr = __find_max_addr(limit);
+	if (max_addr == PHYS_ADDR_MAX)
+		return;
+	memblock_remove_range(&memblock.memory, max_addr, PHYS_ADDR_MAX);
+	memblock_remove_range(&memblock.reserved, max_addr, PHYS_ADDR_MAX);
+}
+
+/*
+ * Keep only [base, base+size) of memory (NOMAP regions outside survive: they may be device
+ * memory mapped later) and of the reservations.
+ */
+void memblock_cap_memory_range(phys_addr_t base, phys_addr_t size)
+{
+	int start_rgn, end_rgn, i;
+
+	if (!size)
+		return;
+	if (!memblock.memory.total_size) {
+		pr_warn("%s: No memory registered yet\n", __func__);
+		return;
+	}
+	if (memblock_isolate_range(&memblock.memory, base, size, &start_rgn, &end_rgn))
+		return;
+	for (i = (int)memblock.memory.cnt - 1; i >= end_rgn; i--)
+		if (!memblock_is_nomap(&memblock.memory.regions[i]))
+			memblock_remove_region(&memblock.memory, (unsigned long)i);
+	for (i = start_rgn - 1; i >= 0; i--)
+		if (!memblock_is_nomap(&memblock.memory.regions[i]))
+			memblock_remove_region(&memblock.memory, (unsigned long)i);
+	memblock_remove_range(&memblock.reserved, 0, base);
+	memblock_remove_range(&memblock.reserved, base + size, PHYS_ADDR_MAX);
+}
+
+/* mem= keeping NOMAP regions: memblock_cap_memory_range(0, end of the first @limit bytes). */
+void memblock_mem_limit_remove_map(phys_addr_t limit)
+{
+	phys_addr_t max_addr;
+
+	if (!limit)
+		return;
+	max_addr = __find_max_addr(limit);
+	if (max_addr == PHYS_ADDR_MAX)
+		return;
+	memblock_cap_memory_range(0, max_addr);
+}
+
+/*
+ * Shrink every memory region to whole @align units (a region with none left is removed).
+ * Linux leaves memory.total_size stale when it shrinks a region; pimm keeps it exact.
+ */
+void memblock_trim_memory(phys_addr_t align)
+{
+	phys_addr_t start, end, orig_start, orig_end;
+	struct memblock_region *r;
+
+	for_each_mem_region(r) {
+		orig_start = r->base;
+		orig_end = r->base + r->size;
+		start = round_up(orig_start, align);
+		end = round_down(orig_end, align);
+		if (start == orig_start && end == orig_end)
+			continue;
+		if (start < end) {
+			memblock.memory.total_size -= r->size - (end - start);
+			r->base = start;
+			r->size = end - start;
+		} else {
+			memblock_remove_region(&memblock.memory,
+					       (unsigned long)(r - memblock.memory.regions));
+			r--;
+		}
+	}
 }
 
 /* ------------------------------------------------------------------------------------------ */

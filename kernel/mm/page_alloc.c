@@ -1,7 +1,8 @@
 /*
  * page_alloc.c - the zoned page allocator's set-up: pageblock migratetype bits, zonelists and
- * per-CPU pagesets (Linux 6.1's mm/page_alloc.c; docs/pipeline.md#zonelists-and-pagesets).
- * The buddy allocator itself (__free_one_page, rmqueue...) joins this file in a later stage.
+ * per-CPU pagesets (Linux 6.1's mm/page_alloc.c; docs/pipeline.md#zonelists-and-pagesets), then
+ * the page totals and the watermarks. The buddy allocator itself is page_buddy.c and page_pcp.c;
+ * the hand-over from memblock is memblock_free_all.c.
  *
  * Where it sits in the boot pipeline:
  *
@@ -14,13 +15,19 @@
  *         __build_all_zonelists -> build_zonelists: populated zones, highest first
  *         boot_pageset of every CPU: high 0, batch 1 (pages pass straight through)
  *       "Built 1 zonelists, mobility grouping on.  Total pages: N"
- *     ... init_IRQ, time_init ...
+ *     page_alloc_init (nothing to register in pimm)
+ *     ... mm_init (mem_init: the hand-over), init_IRQ, time_init ...
  *     setup_per_cpu_pageset: each populated zone gets alloc_percpu pagesets,
- *                            batch = zone_batchsize, high = zone_highsize
+ *                            batch = zone_batchsize (from the real managed pages),
+ *                            high = zone_highsize (4 batches: no watermarks yet)
  *
  *   node_zonelists[ZONELIST_FALLBACK]._zonerefs (3G split):
  *     [ {HighMem, 1} | {Normal, 0} | {NULL, 0} ]
  *   an allocation with gfp_zone(gfp) = Z walks the entries with zone_idx <= Z, in order.
+ *
+ *   postcore: init_per_zone_wmark_min -> calculate_min_free_kbytes (int_sqrt(lowmem KiB * 16))
+ *             -> setup_per_zone_wmarks: min/low/high/promo per zone, then pcp high/batch
+ *             -> setup_per_zone_lowmem_reserve: lowmem_reserve[], totalreserve_pages
  *
  *   zone->per_cpu_pageset --per_cpu_ptr(., cpu)--> struct per_cpu_pages
  *     count | high | batch | lists[12]: pindex = order * MIGRATE_PCPTYPES + migratetype
@@ -347,6 +354,16 @@ static void __init setup_zone_pageset(struct zone *zone)
 	zone_set_pageset_high_and_batch(zone, 0);
 }
 
+/*
+ * See mm.h. Linux's page_alloc_init (start_kernel, after build_all_zonelists) registers the
+ * CPU-hotplug callbacks that drain a dead CPU's lists and resize pcp high as CPUs come and go.
+ * pimm's CPUs come up once, in smp_init, before the watermarks exist (pcp high is then 4
+ * batches whatever the CPU count), and never go: there is nothing to register.
+ */
+void __init page_alloc_init(void)
+{
+}
+
 /* See mm.h. Only populated zones: the empty ones keep the boot pageset. */
 void __init setup_per_cpu_pageset(void)
 {
@@ -439,3 +456,187 @@ void build_all_zonelists(pg_data_t *pgdat)
 	pr_info("Built %u zonelists, mobility grouping %s.  Total pages: %ld\n", MAX_NUMNODES,
 		page_group_by_mobility_disabled ? "off" : "on", (long)vm_total_pages);
 }
+
+/* ==== page counts ========================================================================= */
+
+long _totalram_pages, _totalhigh_pages;
+
+/* See mm.h. */
+unsigned long nr_free_pages(void)
+{
+	unsigned long sum = 0;
+	struct zone *zone;
+
+	for_each_zone(zone)
+		sum += zone_page_state(zone, NR_FREE_PAGES);
+	return sum;
+}
+
+/* See mm.h. */
+unsigned long nr_free_buffer_pages(void)
+{
+	return nr_free_zone_pages(gfp_zone(GFP_USER));
+}
+
+/* ==== watermarks (Linux: init_per_zone_wmark_min, a postcore_initcall) =================== */
+
+int min_free_kbytes = 1024;
+int watermark_boost_factor = 15000;
+int watermark_scale_factor = 10;
+int user_min_free_kbytes = -1;
+unsigned long totalreserve_pages;
+/* lowmem_reserve ratios: 1/32 of the higher zones' pages protect Normal; none above it. */
+int sysctl_lowmem_reserve_ratio[MAX_NR_ZONES] = {
+	[ZONE_NORMAL] = 32,
+#ifdef CONFIG_HIGHMEM
+	[ZONE_HIGHMEM] = 0,
+#endif
+	[ZONE_MOVABLE] = 0,
+};
+
+/* The integer square root (floor), by digit-by-digit binary search. */
+static unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long b, m = 1UL << (BITS_PER_LONG - 2), y = 0;
+
+	if (x <= 1)
+		return x;
+	while (m > x)
+		m >>= 2;
+	while (m) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return y;
+}
+
+/* See mm.h. */
+void calculate_min_free_kbytes(void)
+{
+	unsigned long lowmem_kbytes = nr_free_buffer_pages() * (PAGE_SIZE >> 10);
+	int new_min_free_kbytes = (int)int_sqrt(lowmem_kbytes * 16);
+
+	if (new_min_free_kbytes > user_min_free_kbytes)
+		min_free_kbytes = clamp(new_min_free_kbytes, 128, 262144);
+	else
+		pr_warn("min_free_kbytes is not updated to %d because user defined value %d is "
+			"preferred\n", new_min_free_kbytes, user_min_free_kbytes);
+}
+
+/* Every zone's largest lowmem_reserve plus its high watermark (at most its managed pages). */
+static void calculate_totalreserve_pages(void)
+{
+	pg_data_t *pgdat = NODE_DATA(0);
+	unsigned long reserve_pages = 0;
+	int i, j;
+
+	pgdat->totalreserve_pages = 0;
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone *zone = pgdat->node_zones + i;
+		unsigned long managed_pages = zone_managed_pages(zone);
+		long max = 0;
+
+		for (j = i; j < MAX_NR_ZONES; j++)
+			if (zone->lowmem_reserve[j] > max)
+				max = zone->lowmem_reserve[j];
+		max += (long)high_wmark_pages(zone);
+		if (max > (long)managed_pages)
+			max = (long)managed_pages;
+		pgdat->totalreserve_pages += (unsigned long)max;
+		reserve_pages += (unsigned long)max;
+	}
+	totalreserve_pages = reserve_pages;
+}
+
+/* See mm.h. */
+void setup_per_zone_lowmem_reserve(void)
+{
+	pg_data_t *pgdat = NODE_DATA(0);
+	int i, j;
+
+	for (i = 0; i < MAX_NR_ZONES - 1; i++) {
+		struct zone *zone = &pgdat->node_zones[i];
+		int ratio = sysctl_lowmem_reserve_ratio[i];
+		bool clear = !ratio || !zone_managed_pages(zone);
+		unsigned long managed_pages = 0;
+
+		for (j = i + 1; j < MAX_NR_ZONES; j++) {
+			managed_pages += zone_managed_pages(&pgdat->node_zones[j]);
+			zone->lowmem_reserve[j] = clear ? 0 : (long)(managed_pages / (unsigned long)ratio);
+		}
+	}
+	calculate_totalreserve_pages();
+}
+
+/*
+ * min_free_kbytes shared among the lowmem zones by size (HighMem/Movable: managed/1024 within
+ * [32, 128]); low = min + step, high = low + step, promo = high + step, step = max(min/4,
+ * managed * watermark_scale_factor / 10000).
+ */
+static void __setup_per_zone_wmarks(void)
+{
+	unsigned long pages_min = (unsigned long)min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0, flags;
+	struct zone *zone;
+
+	for_each_zone(zone)
+		if (!is_highmem(zone) && zone_idx(zone) != ZONE_MOVABLE)
+			lowmem_pages += zone_managed_pages(zone);
+	for_each_zone(zone) {
+		u64 tmp;
+
+		spin_lock_irqsave(&zone->lock, flags);
+		tmp = (u64)pages_min * zone_managed_pages(zone);
+		tmp = lowmem_pages ? tmp / lowmem_pages : 0;
+		if (is_highmem(zone) || zone_idx(zone) == ZONE_MOVABLE) {
+			unsigned long min_pages = zone_managed_pages(zone) / 1024;
+
+			zone->_watermark[WMARK_MIN] = clamp(min_pages, 32UL, 128UL);
+		} else {
+			zone->_watermark[WMARK_MIN] = (unsigned long)tmp;
+		}
+		tmp = max_t(u64, tmp >> 2,
+			    (u64)zone_managed_pages(zone) * (u64)watermark_scale_factor / 10000);
+		zone->watermark_boost = 0;
+		zone->_watermark[WMARK_LOW] = min_wmark_pages(zone) + (unsigned long)tmp;
+		zone->_watermark[WMARK_HIGH] = low_wmark_pages(zone) + (unsigned long)tmp;
+		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + (unsigned long)tmp;
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	calculate_totalreserve_pages();
+}
+
+/* See mm.h. */
+void zone_pcp_update(struct zone *zone, int cpu_online)
+{
+	zone_set_pageset_high_and_batch(zone, cpu_online);
+}
+
+/* See mm.h. */
+void setup_per_zone_wmarks(void)
+{
+	static DEFINE_SPINLOCK(lock);
+	struct zone *zone;
+
+	spin_lock(&lock);
+	__setup_per_zone_wmarks();
+	spin_unlock(&lock);
+	/* pcp high follows the low watermark */
+	for_each_zone(zone)
+		zone_pcp_update(zone, 0);
+}
+
+/* See mm.h. (Linux also refreshes the vmstat thresholds: pimm has no per-CPU deltas.) */
+int init_per_zone_wmark_min(void)
+{
+	calculate_min_free_kbytes();
+	setup_per_zone_wmarks();
+	setup_per_zone_lowmem_reserve();
+	return 0;
+}
+postcore_initcall(init_per_zone_wmark_min);

@@ -7,7 +7,8 @@
  *
  *   zoneinfo        Linux's /proc/zoneinfo: every zone, its watermarks, spans, counters and
  *                   the pageset of each online CPU
- *   page PFN|ADDR   Linux's dump_page for one struct page, plus zone, node, migratetype
+ *   page PFN|ADDR   Linux's dump_page for one struct page, plus zone, node, migratetype and
+ *                   the buddy allocator's view (free block head or inside one, per-CPU list)
  *   whatis ADDR     everything pimm knows about an address:
  *
  *      ADDR --(VA: walk the kernel tables)--> PA --> memblock.memory / .reserved region + owner
@@ -31,6 +32,7 @@
 #include <asm/setup.h>
 #include <pimm/vsprintf.h>
 #include <asm/smp.h>
+#include <pimm/allocs.h>
 #include <pimm/shell.h>
 
 #define PFN_LIMIT 0x100000UL /* PFNs of a 32-bit physical address space */
@@ -161,6 +163,38 @@ static int page_arg_to_pfn(const char *cmd, const char *arg, unsigned long *pfn)
 	return 0;
 }
 
+/*
+ * The buddy allocator's view of pfn: "free: head of an order-3 block on the Movable list",
+ * "free: inside ...", "free: on cpu 2's per-CPU list ...", or allocated / reserved.
+ */
+static void print_allocator_state(unsigned long pfn, const char *indent)
+{
+	struct page *page = pfn_to_page(pfn);
+	struct pfn_state st;
+
+	shprintf("%sallocator: ", indent);
+	if (pfn_allocator_state(pfn, &st)) {
+		const char *mt = st.list_mt >= 0 ? migratetype_names[st.list_mt] : "no";
+
+		if (st.in_buddy && st.head == pfn)
+			shprintf("free, PageBuddy head of an order-%u block on free_area[%u]'s "
+				 "%s list\n", st.order, st.order, mt);
+		else if (st.in_buddy)
+			shprintf("free, inside the order-%u buddy block at pfn %#lx (%s list); not "
+				 "PageBuddy itself\n", st.order, st.head, mt);
+		else
+			shprintf("free, on cpu %d's per-CPU %s list in the order-%u block at pfn "
+				 "%#lx (pcp pages are not PageBuddy)\n", st.pcp_cpu, mt, st.order,
+				 st.head);
+	} else if (PageReserved(page)) {
+		shprintf("reserved (PG_reserved: never given to the buddy allocator)\n");
+	} else if (page_ref_count(page) > 0) {
+		shprintf("allocated (refcount %d)\n", page_ref_count(page));
+	} else {
+		shprintf("not free, refcount 0: part of an allocated block (a tail page)\n");
+	}
+}
+
 static int cmd_page(int argc, char **argv)
 {
 	unsigned long pfn = 0;
@@ -179,6 +213,7 @@ static int cmd_page(int argc, char **argv)
 	shprintf("zone:%s node:%d migratetype:%s private:%#lx%s\n", page_zone(page)->name,
 		 page_to_nid(page), pageblock_migratetype_name(pfn), page_private(page),
 		 PageBuddy(page) ? " (buddy order)" : "");
+	print_allocator_state(pfn, "");
 	shprintf("phys:%pa ", &pa);
 	if (PageHighMem(page))
 		shprintf("virt: none (highmem: kmap to reach it)\n");
@@ -291,6 +326,7 @@ static void whatis_mem_map(phys_addr_t pa)
 static void whatis_page(phys_addr_t pa, bool walked)
 {
 	unsigned long pfn = PHYS_PFN(pa);
+	const char *state;
 	struct page *page;
 	struct pt_walk w;
 
@@ -299,10 +335,16 @@ static void whatis_page(phys_addr_t pa, bool walked)
 		return;
 	}
 	page = pfn_to_page(pfn);
+	if (PageReserved(page))
+		state = "reserved";
+	else if (PageBuddy(page))
+		state = "PageBuddy";
+	else
+		state = page_ref_count(page) ? "in use" : "not PageBuddy";
 	shprintf("  zone %s, pfn %#lx, page 0x%08lx: refcount %d, %s, pageblock %s\n",
-		 page_zone(page)->name, pfn, (unsigned long)page, page_ref_count(page),
-		 PageReserved(page) ? "reserved" : PageBuddy(page) ? "free (buddy)" : "in use",
+		 page_zone(page)->name, pfn, (unsigned long)page, page_ref_count(page), state,
 		 pageblock_migratetype_name(pfn));
+	print_allocator_state(pfn, "  ");
 	if (memblock_is_memory(pa) && !memblock_is_map_memory(pa)) {
 		shprintf("  mapping: none (NOMAP memory is kept out of the linear map)\n");
 	} else if (PageHighMem(page)) {

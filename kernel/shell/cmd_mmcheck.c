@@ -6,6 +6,8 @@
  *   page tables pgtable_check    arch/arm/mm/rodata.c   W^X, linear lowmem and NOMAP, RO text
  *   zones       zone_check       kernel/mm/page_alloc.c spans, counters, page links, pageblocks
  *   percpu      percpu_check     kernel/mm/percpu.c     alloc/bound maps, __per_cpu_offset
+ *   allocator   check_free_areas kernel/mm/debug.c      free lists, merging, counts, per-CPU
+ *                                                        lists, managed = free + pcp + allocated
  *
  * Output: per stage "mm-check: STAGE: ok (...)" or one "mm-check: STAGE: ..." line per
  * violation, then "mm-check: N checks, M violations". Returns non-zero if anything is wrong.
@@ -93,8 +95,20 @@ static int cmd_mmcheck(int argc, char **argv)
 				 pcpu_chunk.ai.nr_units, pcpu_chunk.nr_allocs);
 	}
 
+	if (mem_map && totalram_pages()) {
+		const struct zone *zone;
+		unsigned long free = 0;
+
+		begin_stage("allocator");
+		checks++;
+		for_each_populated_zone(zone)
+			free += zone_page_state(zone, NR_FREE_PAGES);
+		bad += end_stage(check_free_areas(report), "%lu managed pages, %lu free in the buddy "
+				 "lists", totalram_pages(), free);
+	}
+
 	shprintf("mm-check: %d checks, %d violations\n", checks, bad);
 	return bad ? 1 : 0;
 }
 SHELL_CMD("mm-check", cmd_mmcheck, "mm-check",
-	  "verify every memory stage's invariants (memblock, page tables, zones, per-CPU)");
+	  "verify every memory stage's invariants (memblock, page tables, zones, per-CPU, allocator)");

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/reboot.h>
 #include <asm/io.h>
@@ -70,6 +71,8 @@ int machine_reboot_hyp(void)
 	if (tramp > TRAMP_MAX || data > TRAMP_MAX)
 		return -2;
 	local_irq_disable();
+	/* free_initmem gave the init sections away: put them back (arch/arm/mm/mem_init.c) */
+	initmem_restore();
 	pr_emerg("Rebooting through hvc: QEMU re-enters the kernel in HYP mode\n");
 	memcpy(__va(TRAMP_PHYS), hyp_reentry_tramp, tramp);
 	memcpy(__va(TRAMP_PHYS + TRAMP_MAX), __data_pristine, data);

@@ -23,8 +23,6 @@
  *                               devicemaps_init calls machine_desc->map_io
  *     smp_set_ops               machine_desc->smp, for smp_init
  *     machine_desc->init_early  the board's early set-up (pm_power_off)
- *     print_vm_layout           "Virtual kernel memory layout:" (Linux printed it in mem_init,
- *                               which pimm does not have yet: it moves there with that stage)
  */
 #include <string.h>
 #include <linux/console.h>
@@ -182,18 +180,19 @@ void __init setup_arch(char **cmdline_p)
 	arm_memblock_init();
 	adjust_lowmem_bounds();
 	paging_init();
-	print_vm_layout();
 	smp_set_ops(machine_desc->smp);
 	if (machine_desc->init_early)
 		machine_desc->init_early();
 }
 
 /* Linux's customize_machine (an arch_initcall, after smp_init): the board's devices. */
-void __init customize_machine(void)
+static int __init customize_machine(void)
 {
 	if (machine_desc->init_machine)
 		machine_desc->init_machine();
+	return 0;
 }
+arch_initcall(customize_machine);
 
 bool boot_cpu_mode_mismatch;
 

@@ -15,7 +15,9 @@
  *     memblock_dump_all                               with memblock=debug
  *
  * Not here: the DTB (setup_machine_fdt reserves it, as ARM's setup_arch does; ARM never calls
- * early_init_fdt_reserve_self, so it is not reserved twice).
+ * early_init_fdt_reserve_self, so it is not reserved twice); mem_init, free_highpages and
+ * free_initmem, which Linux also keeps in this file: arch/arm/mm/mem_init.c (they need the page
+ * allocator, which the "of" host suite compiling this file does not have).
  */
 #include <errno.h>
 

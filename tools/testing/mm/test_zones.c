@@ -152,7 +152,8 @@ static void test_pimm_3g_highmem(void **state)
 	assert_int_equal(nr_all_pages, PAGES(M(768)) - memmap(PAGES(M(768))) + PAGES(M(192)));
 }
 
-/* mem_map: one 64-byte aligned memblock allocation below the lowmem limit, all initialised. */
+/* mem_map: one 64-byte aligned memblock allocation below the lowmem limit, all initialised,
+ * none PG_reserved yet (memblock_free_all marks the reserved ones, as in Linux). */
 static void test_mem_map_allocation_and_pages(void **state)
 {
 	phys_addr_t pa;
@@ -175,7 +176,7 @@ static void test_mem_map_allocation_and_pages(void **state)
 	for (pfn = 0; pfn < 0x3c000; pfn++) {
 		struct page *page = pfn_to_page(pfn);
 
-		if (page_ref_count(page) != 1 || page_mapcount(page) != 0 || !PageReserved(page) ||
+		if (page_ref_count(page) != 1 || page_mapcount(page) != 0 || PageReserved(page) ||
 		    page_zonenum(page) != (pfn < 0x30000 ? ZONE_NORMAL : ZONE_HIGHMEM) ||
 		    page->mapping || page_to_pfn(page) != pfn || !list_empty(&page->lru))
 			fail_msg("pfn %#lx badly initialised (flags %#lx)", pfn, page->flags);

@@ -113,7 +113,7 @@ def run_gdb_waits_and_gdb_attaches_with_symbols():
                             "-ex", "break start_kernel", "-ex", "continue",
                             "-ex", "info symbol $pc", "-ex", "detach"],
                            capture_output=True, text=True, timeout=60)
-        assert "start_kernel in section .text" in g.stdout, g.stdout + g.stderr
+        assert "start_kernel in section .init.text" in g.stdout, g.stdout + g.stderr
         out, _ = qemu.communicate(b"version\npoweroff\n", timeout=60)
         assert qemu.returncode == 0 and b"pimm version" in out, out[-2000:]
     finally:

@@ -15,7 +15,8 @@
 
 extern char _text[], _stext[], _etext[];
 extern char __init_begin[], __init_end[];
-extern char __start_rodata[];
+extern char __start_rodata[], __end_rodata[];
+extern char _sinittext[], _einittext[];
 extern char _sdata[], _edata[];
 extern char __bss_start[], __bss_stop[];
 extern char _end[];

@@ -19,8 +19,6 @@
 
 /* The architecture's part of boot (arch/arm/kernel/setup.c); *cmdline_p = the command line. */
 void setup_arch(char **cmdline_p);
-/* Linux's customize_machine (an arch_initcall there): machine_desc->init_machine. */
-void customize_machine(void);
 /* Give this CPU's exception modes their stacks (Linux's cpu_init). */
 void cpu_init(void);
 /* "CPU: All CPU(s) started in ... mode." once all CPUs are up (after smp_init). */
