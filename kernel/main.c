@@ -121,7 +121,7 @@ static void __init do_pre_smp_initcalls(void)
 /* Levels 0 (pure) .. 7 (late), each complete before the next. */
 static void __init do_initcalls(void)
 {
-	static const initcall_t *const levels[] __initconst = {
+	static const initcall_t *const levels[] = {
 		__initcall0_start, __initcall1_start, __initcall2_start, __initcall3_start,
 		__initcall4_start, __initcall5_start, __initcall6_start, __initcall7_start,
 		__initcall_end,

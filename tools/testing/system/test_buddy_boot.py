@@ -16,6 +16,7 @@ boot log, the image's section symbols in kernel.elf, and Linux 6.1's formulas:
 with managed pages as the postcore_initcall saw them: after CMA activation, before
 free_initmem gave back the init sections.
 """
+import glob
 import math
 import os
 import re
@@ -250,6 +251,63 @@ def init_sections_are_freed():
     out = m.cmd(f"page {(sym['_stext'] - po) // PAGE:#x}")
     assert "reserved" in out.split("\n")[1], out
     assert m.poweroff() == 0
+
+
+# Boot-time code outside the init sections that may refer to them: it runs before
+# free_initmem (Linux marks such functions __ref). Anything else would run, or read, freed
+# memory once the shell is up.
+INIT_REF_ALLOWED = {
+    "arch_arm_boot_head.S.o": {"start_kernel"},
+    "kernel_main.c.o": {"kernel_init_freeable", "do_pre_smp_initcalls", "do_initcalls",
+                        "do_initcall_level", "smp_prepare_cpus", "smp_init"},
+    # the machine record stays resident (vmlinux.lds.in); these two hooks run only in boot
+    # (setup_arch's init_early, customize_machine's init_machine)
+    "arch_arm_mach-bcm2836_board.c.o": {"bcm2836_init_early", "bcm2836_init_machine"},
+}
+INIT_SECTIONS = (".init.text", ".init.data", ".init.rodata")
+
+
+def readelf(flag, obj):
+    return subprocess.run(["arm-none-eabi-readelf", flag, "-W", obj], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@case
+def nothing_after_boot_refers_to_init_sections():
+    """No relocation from a section that outlives free_initmem (text, rodata, data) targets
+    __init code or __initdata/__initconst, save the boot-time callers listed above."""
+    objs = sorted(glob.glob(os.path.join(pimm.ensure_built(), "libkcore.a.p", "*.o")))
+    assert objs
+    defined = {}   # global symbol -> its section
+    per_obj = {}
+    for o in objs:
+        secs = dict(re.findall(r"^\s*\[\s*(\d+)\]\s+(\S+)", readelf("-S", o), re.M))
+        syms = {}
+        for f in (line.split() for line in readelf("-s", o).splitlines()):
+            if len(f) >= 8 and f[6].isdigit():
+                syms[f[7]] = secs.get(f[6])
+                if f[4] == "GLOBAL":
+                    defined[f[7]] = secs.get(f[6])
+        per_obj[o] = syms
+    bad = []
+    for o in objs:
+        base = os.path.basename(o)
+        cur = None
+        for line in readelf("-r", o).splitlines():
+            m = re.match(r"Relocation section '\.rel(\S+)'", line)
+            if m:
+                cur = m.group(1)
+                continue
+            f = line.split()
+            if not cur or len(f) < 5 or not re.match(r"^[0-9a-f]{8}$", f[0]):
+                continue
+            if cur.startswith((".init", ".initcall", ".debug", ".ARM.exidx.init", "__earlycon")):
+                continue  # freed with the init sections, or never loaded
+            name = f[4]
+            target = name if name in INIT_SECTIONS else per_obj[o].get(name) or defined.get(name)
+            if target in INIT_SECTIONS and name not in INIT_REF_ALLOWED.get(base, ()):
+                bad.append(f"{base}: {cur} -> {name} ({target})")
+    assert not bad, "\n".join(bad)
 
 
 if __name__ == "__main__":
