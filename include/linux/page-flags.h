@@ -3,7 +3,7 @@
  * _mapcount (Linux 6.1's include/linux/page-flags.h).
  *
  * Where it sits: memmap_init (kernel/mm/mm_init.c) gives every page its zone number and
- * PG_reserved; memblock_free_all (kernel/mm/memblock.c) clears PG_reserved on the pages it
+ * PG_reserved; memblock_free_all (kernel/mm/memblock_free_all.c) clears PG_reserved on the pages it
  * hands to the buddy allocator (kernel/mm/page_alloc.c), which marks its free blocks PageBuddy.
  *
  *   flags  31 30 29 ........ 22 21 ......................... 0

@@ -2,8 +2,8 @@
  * arch/arm/mm/rodata.c - STRICT_KERNEL_RWX: the kernel image's final section permissions and
  * the W+X audit (Linux's fix_kernmem_perms / mark_rodata_ro in arch/arm/mm/init.c and
  * debug_checkwx). paging_init's map_kernel maps [start, __init_end) RWX because init code
- * still runs; once the last __init function has returned (start_kernel, just before the shell
- * - Linux: kernel_init before running init) mark_readonly flips single section bits:
+ * still runs; kernel_init calls mark_readonly after the initcalls and free_initmem, as Linux's
+ * kernel_init does before running init; it flips single section bits:
  *
  *   PAGE_OFFSET .. _stext           NX     (swapper_pg_dir, head.S: never executed again)
  *   _stext .. __init_begin          RO     (text + rodata: read-only, executable)
