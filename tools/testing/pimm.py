@@ -30,6 +30,14 @@ QEMU = "qemu-system-arm"
 GDB_PORT = 1234  # QEMU's -s: the TCP port gdb attaches to, unless a test picks a free one
 
 
+def die_with_parent(cmd):
+    """CMD run so that it is killed when this Python process dies, however it dies (a test
+    killed by meson's timeout must not leave its QEMU running): util-linux's setpriv sets
+    the parent-death signal, then execs CMD. Where setpriv is missing, CMD as it is."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "KILL", "--"] + list(cmd) if setpriv else list(cmd)
+
+
 def gdb_port(gdb):
     """The TCP port for qemu_command's gdb argument: True means GDB_PORT, an int is the port."""
     return GDB_PORT if gdb is True else int(gdb)
@@ -195,8 +203,8 @@ class Machine:
         self.lock = threading.Condition()
         self.t0 = time.monotonic()
         self.mon = None
-        self.proc = subprocess.Popen(self.cmdline, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(die_with_parent(self.cmdline), stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         if overwrite:

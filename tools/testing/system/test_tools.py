@@ -92,6 +92,36 @@ def wait_for_listener(port, proc, timeout=60):
     raise AssertionError(f"nothing listened on port {port} within {timeout} s")
 
 
+def _alive(pid):
+    """Whether process pid exists and is not a zombie."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@case
+def qemu_dies_with_the_test_that_started_it():
+    # a test process killed outright (meson's timeout, Ctrl-C) must not leave its QEMU running
+    code = ("import sys, time; sys.path.insert(0, sys.argv[1]); import pimm; "
+            "m = pimm.Machine(); print(m.proc.pid, flush=True); time.sleep(600)")
+    child = subprocess.Popen([sys.executable, "-c", code, os.path.dirname(pimm.__file__)],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        pid = int(child.stdout.readline())
+        assert _alive(pid), "QEMU is not running"
+        child.kill()
+        child.wait(timeout=30)
+        end = time.monotonic() + 30
+        while _alive(pid) and time.monotonic() < end:
+            time.sleep(0.1)
+        assert not _alive(pid), f"QEMU {pid} outlived the killed test process"
+    finally:
+        if child.poll() is None:
+            child.kill()
+
+
 @case
 def run_gdb_bad_port_is_refused():
     r = subprocess.run([RUN, "--gdb=70000"], capture_output=True, text=True, timeout=60)
