@@ -179,7 +179,7 @@ static inline void *lowmem_page_address(const struct page *page)
 	return __va(PFN_PHYS(page_to_pfn(page)));
 }
 
-/* A page's kernel address: lowmem only (HIGHMEM pages need kmap, which pimm lacks yet). */
+/* A page's kernel address: lowmem only (a HighMem page has none: see linux/highmem.h). */
 static inline void *page_address(const struct page *page)
 {
 	return PageHighMem(page) ? NULL : lowmem_page_address(page);

@@ -25,6 +25,7 @@
  */
 #include <string.h>
 
+#include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
@@ -771,16 +772,6 @@ static bool zone_watermark_fast(struct zone *z, unsigned int order, unsigned lon
 
 /* ---- allocation ------------------------------------------------------------------------- */
 
-/* Zero a new page: lowmem through the linear map (HIGHMEM pages need kmap: not yet). */
-static void clear_new_page(struct page *page)
-{
-	void *addr = page_address(page);
-
-	if (WARN_ON_ONCE(!addr))
-		return;
-	memset(addr, 0, PAGE_SIZE);
-}
-
 /* A block leaves the allocator: one reference on its head, zeroed if asked. */
 static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags)
 {
@@ -790,7 +781,7 @@ static void prep_new_page(struct page *page, unsigned int order, gfp_t gfp_flags
 	set_page_refcounted(page);
 	if (gfp_flags & __GFP_ZERO)
 		for (i = 0; i < (1U << order); i++)
-			clear_new_page(page + i);
+			clear_highpage(page + i); /* HighMem through kmap_local_page */
 }
 
 /* What an allocation may use, and where it starts (Linux's struct alloc_context). */

@@ -248,8 +248,6 @@ static int parse_alloc_flags(const char *cmd, int argc, char **argv, gfp_t *gfp)
 			return shell_error(cmd, "unknown flag '%s' (movable, highmem, zero, atomic)",
 					   argv[i]);
 	}
-	if ((extra & __GFP_HIGHMEM) && (extra & __GFP_ZERO))
-		return shell_error(cmd, "zero needs a lowmem page (a highmem page would need kmap)");
 	*gfp = (atomic ? GFP_ATOMIC : GFP_KERNEL) | extra;
 	return 0;
 }

@@ -11,6 +11,28 @@
 
 #include "support_buddy.h"
 
+/*
+ * kmap_local for the host (the target's is arch/arm/mm/highmem.c): the simulated RAM gives every
+ * physical address a host address, HighMem included, so a HighMem page maps to __va(phys).
+ * The counters let a test see that HighMem pages really went through it, LIFO.
+ */
+int kmap_local_calls, kmap_local_depth;
+
+void *kmap_local_page(struct page *page)
+{
+	if (!PageHighMem(page))
+		return page_address(page);
+	kmap_local_calls++;
+	kmap_local_depth++;
+	return __va(page_to_phys(page));
+}
+
+void kunmap_local(void *addr)
+{
+	if (addr && kmap_local_depth > 0 && PageHighMem(pfn_to_page(PHYS_PFN(__pa(addr)))))
+		kmap_local_depth--;
+}
+
 struct cma cma_areas[MAX_CMA_AREAS];
 unsigned int cma_area_count;
 unsigned long totalcma_pages;

@@ -51,4 +51,7 @@ const char *buddy_check_text(void);
 /* Run as CPU cpu from now on (smp_processor_id, this_cpu_ptr). */
 void set_cpu(unsigned int cpu);
 
+/* kmap_local_page's host stand-in: HighMem pages mapped so far, and still mapped. */
+extern int kmap_local_calls, kmap_local_depth;
+
 #endif

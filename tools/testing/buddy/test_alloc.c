@@ -679,6 +679,31 @@ static void test_lowmem_reserve_protects_normal(void **state)
 	ASSERT_FREE_AREAS_OK();
 }
 
+/* __GFP_ZERO on HighMem pages: each goes through kmap_local_page (LIFO) and comes out zeroed. */
+static void test_highmem_zero(void **state)
+{
+	struct buddy_cfg cfg = {.ram = M(96), .lowmem_limit = M(64)};
+	struct page *p;
+
+	(void)state;
+	buddy_boot(&cfg);
+	p = alloc_pages(GFP_HIGHUSER, 2);
+	assert_true(PageHighMem(p));
+	memset(__va(page_to_phys(p)), 0xa5, 4 * PAGE_SIZE); /* dirty it, then give it back */
+	__free_pages(p, 2);
+	drain_all_pages(NULL);
+	kmap_local_calls = 0;
+	p = alloc_pages(GFP_HIGHUSER | __GFP_ZERO, 2);
+	assert_true(PageHighMem(p));
+	assert_int_equal(kmap_local_calls, 4);
+	assert_int_equal(kmap_local_depth, 0);
+	for (unsigned long i = 0; i < 4 * PAGE_SIZE; i++)
+		assert_int_equal(((unsigned char *)__va(page_to_phys(p)))[i], 0);
+	__free_pages(p, 2);
+	release_all();
+	ASSERT_FREE_AREAS_OK();
+}
+
 /* __GFP_ZERO, __get_free_pages, free_pages, get_zeroed_page; order 11 refused. */
 static void test_gfp_entry_points(void **state)
 {
@@ -838,6 +863,7 @@ int main(void)
 		cmocka_unit_test(test_exhaustion_and_atomic_reserve),
 		cmocka_unit_test(test_lowmem_reserve_protects_normal),
 		cmocka_unit_test(test_gfp_entry_points),
+		cmocka_unit_test(test_highmem_zero),
 		cmocka_unit_test(test_bad_double_free),
 		cmocka_unit_test(test_bad_reserved_free),
 		cmocka_unit_test(test_bad_wrong_order),
