@@ -11,6 +11,8 @@ and the CPUs' registers). A test that cannot run here raises Skip("why"): TAP "#
 """
 import glob
 import os
+import re
+import subprocess
 import sys
 import traceback
 
@@ -86,3 +88,27 @@ def expect_error(m, line, *needles):
         assert n in out, f"{line!r}: expected {n!r} in {out!r}"
     assert "version" in m.cmd("version"), "shell did not survive"
     return out
+
+
+def memblock_regions(m, table):
+    """[(base, end, flags, owner)] of `memblock memory|reserved` (end exclusive)."""
+    out = m.cmd(f"memblock {table}")
+    rows = re.findall(r"^ +\d+: 0x([0-9a-f]{8})\.\.0x([0-9a-f]{8})  (\w+) *(.*)$", out, re.M)
+    return [(int(b, 16), int(e, 16) + 1, f, o.strip()) for b, e, f, o in rows]
+
+
+def current_limit(m):
+    """memblock's current_limit, from `memblock reserved`."""
+    return int(re.search(r"current_limit 0x([0-9a-f]+)", m.cmd("memblock reserved")).group(1), 16)
+
+
+def elf_symbols(m):
+    """{name: address} of the kernel the Machine booted (its snapshot of kernel.elf)."""
+    out = subprocess.run(["arm-none-eabi-nm", m.elf], capture_output=True, text=True,
+                         check=True).stdout
+    return {n: int(a, 16) for a, n in re.findall(r"^([0-9a-f]{8}) \w (\S+)$", out, re.M)}
+
+
+def symbol(m, name):
+    """The address of one kernel symbol of the booted kernel."""
+    return elf_symbols(m)[name]

@@ -12,18 +12,11 @@ unchanged and mm-check clean; allocating until exhaustion and freeing everything
 import re
 import subprocess
 
-from systest import boot, case, expect_error, run
+from systest import boot, case, expect_error, run, symbol
 
 SPLIT_3G = ["-Dvmsplit=3G"]
 PAGE_OFFSET = {"2G": 0x80000000, "3G": 0xC0000000}
 MAX_ORDER = 11
-
-
-def symbol(m, name):
-    """The address of a kernel symbol, from the ELF the Machine booted."""
-    out = subprocess.run(["arm-none-eabi-nm", m.elf],
-                         capture_output=True, text=True, check=True).stdout
-    return int(re.search(rf"^([0-9a-f]{{8}}) \w {re.escape(name)}$", out, re.M).group(1), 16)
 
 
 def field_offset(m, struct, field):

@@ -22,28 +22,17 @@ import os
 import re
 import subprocess
 
-from systest import boot, case, pimm, run
+from systest import boot, case, current_limit, elf_symbols, memblock_regions, pimm, run
 
 PAGE = 4096
 SPLIT_3G = ["-Dvmsplit=3G"]
 
 
-def regions(m, table):
-    """[(base, end, flags, owner)] of `memblock memory|reserved` (end exclusive)."""
-    out = m.cmd(f"memblock {table}")
-    rows = re.findall(r"^ +\d+: 0x([0-9a-f]{8})\.\.0x([0-9a-f]{8})  (\w+) *(.*)$", out, re.M)
-    return [(int(b, 16), int(e, 16) + 1, f, o.strip()) for b, e, f, o in rows]
-
-
-def current_limit(m):
-    return int(re.search(r"current_limit 0x([0-9a-f]+)", m.cmd("memblock reserved")).group(1), 16)
-
-
 def free_pfn_ranges(m):
     """Whole pages of memory (NOMAP skipped) not reserved: what the hand-over frees."""
-    reserved = sorted((b, e) for b, e, _, _ in regions(m, "reserved"))
+    reserved = sorted((b, e) for b, e, _, _ in memblock_regions(m, "reserved"))
     out = []
-    for base, end, flags, _ in regions(m, "memory"):
+    for base, end, flags, _ in memblock_regions(m, "memory"):
         if flags == "NOMAP":
             continue
         cur, spans = base, []
@@ -61,12 +50,6 @@ def free_pfn_ranges(m):
             spans.append((cur, end))
         out += [(-(-lo // PAGE), hi // PAGE) for lo, hi in spans]
     return [(a, b) for a, b in out if b > a]
-
-
-def symbols(m):
-    out = subprocess.run(["arm-none-eabi-nm", os.path.join(m.bdir, "kernel.elf")],
-                         capture_output=True, text=True, check=True).stdout
-    return {n: int(a, 16) for a, n in re.findall(r"^([0-9a-f]{8}) \w (\S+)$", out, re.M)}
 
 
 def memory_line(log):
@@ -110,14 +93,14 @@ def zoneinfo(m):
 def check_memory_line(m, highmem):
     log = m.boot_log
     got = memory_line(log)
-    mem = regions(m, "memory")
+    mem = memblock_regions(m, "memory")
     total = sum(e - b for b, e, _, _ in mem) // PAGE
     free = free_pfn_ranges(m)
     available = sum(b - a for a, b in free)
     cma = sum(s for _, s in cma_pools(log)) // PAGE
     limit_pfn = current_limit(m) // PAGE
     high = sum(max(0, b - max(a, limit_pfn)) for a, b in free)
-    sym = symbols(m)
+    sym = elf_symbols(m)
     want = {
         "available": available * 4, "total": total * 4,
         "code": (sym["_etext"] - sym["_stext"]) // 1024,
@@ -241,7 +224,7 @@ def init_sections_are_freed():
     """free_initmem: the init pages are no longer reserved (free or handed out again), the
     kernel's text stays reserved; hvc still reboots (test_boot's hyp_entry_through_hvc)."""
     m = boot()
-    sym = symbols(m)
+    sym = elf_symbols(m)
     po = 0x80000000
     first = (sym["__init_begin"] - po) // PAGE
     last = (sym["__init_end"] - po) // PAGE - 1

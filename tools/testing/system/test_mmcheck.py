@@ -10,7 +10,7 @@ shell goes on, and once the word is poked back the check passes again.
 import re
 import subprocess
 
-from systest import boot, case, expect_error, run
+from systest import boot, case, expect_error, run, symbol
 
 STAGES = ["memblock", "page tables", "zones", "percpu", "allocator"]
 
@@ -23,13 +23,6 @@ def mmcheck(m):
     assert summary, lines
     assert int(summary.group(1)) == len(STAGES), lines
     return lines, int(summary.group(2))
-
-
-def symbol(m, name):
-    """The address of a kernel symbol, from the ELF the Machine booted."""
-    out = subprocess.run(["arm-none-eabi-nm", m.elf],
-                         capture_output=True, text=True, check=True).stdout
-    return int(re.search(rf"^([0-9a-f]{{8}}) \w {re.escape(name)}$", out, re.M).group(1), 16)
 
 
 def layout(m, *exprs):

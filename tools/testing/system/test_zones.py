@@ -13,22 +13,11 @@ Memory: line are test_buddy_boot.py's.
 """
 import re
 
-from systest import boot, case, expect_error, run
+from systest import boot, case, current_limit, expect_error, memblock_regions, run
 
 PAGE = 4096
 STRUCT_PAGE = 32
 SPLIT_3G = ["-Dvmsplit=3G"]
-
-
-def memblock_regions(m, table):
-    """[(base, end, flags, owner)] of `memblock memory|reserved` (end exclusive)."""
-    out = m.cmd(f"memblock {table}")
-    rows = re.findall(r"^ +\d+: 0x([0-9a-f]{8})\.\.0x([0-9a-f]{8})  (\w+) *(.*)$", out, re.M)
-    return [(int(b, 16), int(e, 16) + 1, f, o.strip()) for b, e, f, o in rows]
-
-
-def current_limit(m):
-    return int(re.search(r"current_limit 0x([0-9a-f]+)", m.cmd("memblock reserved")).group(1), 16)
 
 
 def zoneinfo(m):
