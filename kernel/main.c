@@ -18,7 +18,9 @@
  *                              (arch/arm/mm/mem_init.c)
  *       mem_init_print_info    "Memory: xK/yK available (...)"
  *       print_vm_layout        "Virtual kernel memory layout:" (ARM's mem_init, Linux <= 5.0)
- *       kmem_cache_init, pgtable_init, vmalloc_init   empty: the next stages (slab, vmalloc)
+ *       kmem_cache_init        the slab caches (kernel/mm/slub.c)
+ *       pgtable_init           (ARM without LPAE: nothing)
+ *       vmalloc_init           the vmalloc range (kernel/mm/vmalloc.c)
  *     init_IRQ, time_init      the board's interrupt controllers, clock source and tick
  *     local_irq_enable
  *     setup_per_cpu_pageset    real per-CPU page sets, sized from the managed pages
@@ -50,6 +52,8 @@
 #include <asm/smp.h>
 #include <linux/percpu.h>
 #include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
 #include <pimm/shell.h>
 
 char boot_command_line[COMMAND_LINE_SIZE];
@@ -76,18 +80,8 @@ static void __init report_meminit(void)
 	pr_info("mem auto-init: stack:%s, heap alloc:%s, heap free:%s\n", "off", "off", "off");
 }
 
-/* Linux's kmem_cache_init: the slab allocator's bootstrap caches. The next stage (slab). */
-static void __init kmem_cache_init(void)
-{
-}
-
 /* Linux's pgtable_init: page-table caches (ptlock, pgd); ARM without LPAE has none to set up. */
 static void __init pgtable_init(void)
-{
-}
-
-/* Linux's vmalloc_init: vmap areas for the vmalloc range. The next stage (vmalloc). */
-static void __init vmalloc_init(void)
 {
 }
 

@@ -31,6 +31,38 @@ struct shell_cmd {
 
 extern const struct shell_cmd __shell_cmds_start[], __shell_cmds_end[];
 
+/*
+ * Later stages add to two commands without editing them: SHELL_WHATIS registers a function
+ * that `whatis ADDR` calls after its own lines (addr as typed; pa valid when has_pa: the
+ * physical address it maps to or is), to name an owner only that stage knows (slab object,
+ * vmalloc area, pkmap slot, CMA area); it prints nothing when the address is not its own.
+ * SHELL_MMCHECK registers one `mm-check` stage: fn reports each violation through report,
+ * writes a short summary for the "ok (...)" line into buf and returns its violations.
+ * Both tables are kept in link order (kernel/shell/meson.build, kernel/mm/meson.build).
+ */
+typedef void (*whatis_fn)(u32 addr, bool virt, phys_addr_t pa, bool has_pa);
+typedef int (*mmcheck_fn)(void (*report)(const char *fmt, ...) __printf(1, 2), char *buf,
+			  size_t len);
+
+struct shell_whatis {
+	whatis_fn fn;
+};
+
+struct shell_mmcheck {
+	const char *stage; /* "slab": the prefix of its lines */
+	mmcheck_fn fn;
+};
+
+#define SHELL_WHATIS(_fn)                                                                          \
+	static const struct shell_whatis __shell_whatis_##_fn __used                               \
+		__section(".shell_whatis") __aligned(4) = {_fn}
+#define SHELL_MMCHECK(_stage, _fn)                                                                 \
+	static const struct shell_mmcheck __shell_mmcheck_##_fn __used                             \
+		__section(".shell_mmcheck") __aligned(4) = {_stage, _fn}
+
+extern const struct shell_whatis __shell_whatis_start[], __shell_whatis_end[];
+extern const struct shell_mmcheck __shell_mmcheck_start[], __shell_mmcheck_end[];
+
 /* Print command output (Linux format extensions, as printk; not logged to dmesg). */
 int shprintf(const char *fmt, ...) __printf(1, 2);
 /* Print "cmd: message" for bad input and return -1, for `return shell_error(...)`. */

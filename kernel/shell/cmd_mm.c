@@ -355,6 +355,13 @@ static void whatis_page(phys_addr_t pa, bool walked)
 	}
 }
 
+/* What the later stages (SHELL_WHATIS: slab, vmalloc, pkmap, CMA...) know of the address. */
+static void whatis_later_stages(u32 addr, bool virt, phys_addr_t pa, bool has_pa)
+{
+	for (const struct shell_whatis *h = __shell_whatis_start; h < __shell_whatis_end; h++)
+		h->fn(addr, virt, pa, has_pa);
+}
+
 static int cmd_whatis(int argc, char **argv)
 {
 	struct pt_walk w;
@@ -369,8 +376,10 @@ static int cmd_whatis(int argc, char **argv)
 		shprintf("0x%08x: virtual, %s\n", v, kernel_va_area_name(kernel_va_area(v)));
 		pgtable_walk(init_mm_pgd, v, &w);
 		print_walk("walk", &w);
-		if (!w.mapped)
+		if (!w.mapped) {
+			whatis_later_stages(v, true, 0, false);
 			return 0;
+		}
 		pa = w.pa;
 	} else {
 		pa = v;
@@ -381,6 +390,7 @@ static int cmd_whatis(int argc, char **argv)
 		whatis_memblock(&memblock.reserved, pa);
 	whatis_mem_map(pa);
 	whatis_page(pa, v >= PAGE_OFFSET && v < (unsigned long)high_memory);
+	whatis_later_stages(v, v >= MODULES_VADDR, pa, true);
 	return 0;
 }
 SHELL_CMD("whatis", cmd_whatis, "whatis ADDR",

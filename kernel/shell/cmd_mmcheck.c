@@ -8,6 +8,7 @@
  *   percpu      percpu_check     kernel/mm/percpu.c     alloc/bound maps, __per_cpu_offset
  *   allocator   check_free_areas kernel/mm/debug.c      free lists, merging, counts, per-CPU
  *                                                        lists, managed = free + pcp + allocated
+ *   later stages (slab, vmalloc, ...) each register theirs with SHELL_MMCHECK, run in link order
  *
  * Output: per stage "mm-check: STAGE: ok (...)" or one "mm-check: STAGE: ..." line per
  * violation, then "mm-check: N checks, M violations". Returns non-zero if anything is wrong.
@@ -105,6 +106,14 @@ static int cmd_mmcheck(int argc, char **argv)
 			free += zone_page_state(zone, NR_FREE_PAGES);
 		bad += end_stage(check_free_areas(report), "%lu managed pages, %lu free in the buddy "
 				 "lists", totalram_pages(), free);
+	}
+
+	for (const struct shell_mmcheck *m = __shell_mmcheck_start; m < __shell_mmcheck_end; m++) {
+		char buf[128] = "";
+
+		begin_stage(m->stage);
+		checks++;
+		bad += end_stage(m->fn(report, buf, sizeof(buf)), "%s", buf);
 	}
 
 	shprintf("mm-check: %d checks, %d violations\n", checks, bad);
