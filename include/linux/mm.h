@@ -179,11 +179,20 @@ static inline void *lowmem_page_address(const struct page *page)
 	return __va(PFN_PHYS(page_to_pfn(page)));
 }
 
-/* A page's kernel address: lowmem only (a HighMem page has none: see linux/highmem.h). */
+#ifdef CONFIG_HIGHMEM
+/*
+ * A page's kernel address: lowmem's linear one; a HighMem page's pkmap address while kmap()ped,
+ * found in the page-address hash (kernel/mm/highmem.c: ARM has no `virtual` in struct page);
+ * else NULL.
+ */
+void *page_address(const struct page *page);
+#else
+/* A page's kernel address: the linear one (without CONFIG_HIGHMEM every page is lowmem). */
 static inline void *page_address(const struct page *page)
 {
-	return PageHighMem(page) ? NULL : lowmem_page_address(page);
+	return lowmem_page_address(page);
 }
+#endif
 
 /* ---- page counts (kernel/mm/page_alloc.c) ---- */
 

@@ -18,6 +18,13 @@
  */
 int kmap_local_calls, kmap_local_depth;
 
+/* page_address for the host: no pkmap here (kernel/mm/highmem.c is the highmem suite's), so a
+ * HighMem page has no address, as an unmapped one on the target. */
+void *page_address(const struct page *page)
+{
+	return PageHighMem(page) ? NULL : lowmem_page_address(page);
+}
+
 void *kmap_local_page(struct page *page)
 {
 	if (!PageHighMem(page))
