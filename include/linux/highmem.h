@@ -5,7 +5,7 @@
  *   kmap(page)            persistent: a pkmap slot (kernel/mm/highmem.c), any CPU sees it, kept
  *                         until kunmap; may fail when all LAST_PKMAP slots are in use
  *   kmap_local_page(page) this CPU only, strictly nested (LIFO), for a moment: a fixmap slot
- *                         (arch/arm/mm/highmem.c); kmap_atomic is the same plus, in Linux,
+ *                         (arch/arm/mm/kmap_local.c); kmap_atomic is the same plus, in Linux,
  *                         preemption and page faults disabled
  *
  *   lowmem page   page_address(page) = __va(PFN_PHYS(pfn)): both return it as is

@@ -5,7 +5,7 @@
  *
  * Where it sits: usable once paging_init's kmap_init has allocated pkmap_page_table (the one PTE
  * page of [PKMAP_BASE, PAGE_OFFSET)); the shell's kmap/kunmap drive it, kmap_local_page
- * (arch/arm/mm/highmem.c) reuses its mappings through kmap_high_get.
+ * (arch/arm/mm/kmap_local.c) reuses its mappings through kmap_high_get.
  *
  *   kmap(page) -> kmap_high                 under kmap_lock (IRQs off: kmap_high_get may be
  *     page_address (hash lookup)            called from kmap_local in any context)

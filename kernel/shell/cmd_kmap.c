@@ -3,7 +3,7 @@
  * fixmap lines of `whatis` and the "pkmap" stage of `mm-check`.
  *
  * Where it sits: after boot, on the highmem stage (kernel/mm/highmem.c: kmap_high and the
- * page-address hash; arch/arm/mm/highmem.c: kmap_local_page on this CPU's fixmap slots).
+ * page-address hash; arch/arm/mm/kmap_local.c: kmap_local_page on this CPU's fixmap slots).
  *
  *   kmap ADDR        kmap(page): a lowmem page answers its linear address; a HighMem page gets
  *                    a pkmap slot (or one more user of the one it has); kept until kunmap

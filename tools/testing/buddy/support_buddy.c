@@ -12,7 +12,7 @@
 #include "support_buddy.h"
 
 /*
- * kmap_local for the host (the target's is arch/arm/mm/highmem.c): the simulated RAM gives every
+ * kmap_local for the host (the target's is arch/arm/mm/kmap_local.c): the simulated RAM gives every
  * physical address a host address, HighMem included, so a HighMem page maps to __va(phys).
  * The counters let a test see that HighMem pages really went through it, LIFO.
  */

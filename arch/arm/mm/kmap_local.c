@@ -1,6 +1,6 @@
 /*
- * arch/arm/mm/highmem.c - kmap_local_page for ARM: a HighMem page gets a kernel address for a
- * moment through one of this CPU's KM_MAX_IDX fixmap slots (Linux 6.1: mm/highmem.c's
+ * arch/arm/mm/kmap_local.c - kmap_local_page for ARM: a HighMem page gets a kernel address for
+ * a moment through one of this CPU's KM_MAX_IDX fixmap slots (Linux 6.1: mm/highmem.c's
  * __kmap_local_page_prot and kunmap_local_indexed with ARM's arch_kmap_local_* hooks,
  * arch/arm/include/asm/highmem.h and fixmap.h). kmap_atomic (linux/highmem.h) is this too.
  *
