@@ -241,24 +241,27 @@ int kunmap_high(struct page *page)
 static int pkmap_check_slot(unsigned int i, void (*report)(const char *fmt, ...))
 {
 	pte_t pte = pkmap_page_table[i];
+	u32 hw = ((u32 *)&pkmap_page_table[i])[PTE_HWTABLE_PTRS];
 	unsigned long vaddr = PKMAP_ADDR(i);
-	struct page *page;
+	void *found;
 
-	if (pkmap_count[i] < 0)
-		return report("pkmap: slot %u has count %d", i, pkmap_count[i]), 1;
-	if (pkmap_count[i] == 0)
-		return pte_none(pte) ? 0 : (report("pkmap: slot %u is free but its PTE is %#x", i,
-						   pte), 1);
-	if (pte_none(pte))
-		return report("pkmap: slot %u has count %d but no PTE", i, pkmap_count[i]), 1;
-	page = pkmap_pte_page(pte);
-	if ((unsigned long)page_address(page) != vaddr)
-		return report("pkmap: slot %u (pfn %#lx): page_address says %p, not %#lx", i,
-			      pte_pfn(pte), page_address(page), vaddr), 1;
-	if (((u32 *)&pkmap_page_table[i])[PTE_HWTABLE_PTRS] != pte_to_hw(pte, 0))
-		return report("pkmap: slot %u: hardware PTE %#x does not match Linux PTE %#x", i,
-			      ((u32 *)&pkmap_page_table[i])[PTE_HWTABLE_PTRS], pte), 1;
-	return 0;
+	if (pkmap_count[i] < 0) {
+		report("slot %u has count %d", i, pkmap_count[i]);
+	} else if (pkmap_count[i] == 0) {
+		if (pte_none(pte))
+			return 0;
+		report("slot %u is free but its PTE is %#x", i, pte);
+	} else if (pte_none(pte)) {
+		report("slot %u has count %d but no PTE", i, pkmap_count[i]);
+	} else if ((found = page_address(pkmap_pte_page(pte))) != (void *)vaddr) {
+		report("slot %u (pfn %#lx): page_address says %p, not %#lx", i, pte_pfn(pte), found,
+		       vaddr);
+	} else if (hw != pte_to_hw(pte, 0)) {
+		report("slot %u: hardware PTE %#x does not match Linux PTE %#x", i, hw, pte);
+	} else {
+		return 0;
+	}
+	return 1;
 }
 
 int pkmap_check(void (*report)(const char *fmt, ...), unsigned int *in_use,
@@ -277,12 +280,12 @@ int pkmap_check(void (*report)(const char *fmt, ...), unsigned int *in_use,
 		for (j = 0; j < i && pkmap_count[i] >= 1; j++)
 			if (pkmap_count[j] >= 1 && pte_pfn(pkmap_page_table[j]) ==
 						   pte_pfn(pkmap_page_table[i]))
-				report("pkmap: pfn %#lx is in slots %u and %u",
+				report("pfn %#lx is in slots %u and %u",
 				       pte_pfn(pkmap_page_table[i]), j, i), bad++;
 	}
 	entries = page_address_entries();
 	if (entries != *mapped)
-		report("pkmap: %u hash entries for %u mapped slots", entries, *mapped), bad++;
+		report("%u hash entries for %u mapped slots", entries, *mapped), bad++;
 	spin_unlock_irqrestore(&kmap_lock, flags);
 	return bad;
 }

@@ -11,7 +11,7 @@ unmapping each: slots 1..511, one flush, then 0, 1, ... again.
 """
 import re
 
-from systest import boot, case, expect_error, run
+from systest import boot, case, expect_error, run, symbol
 
 SPLIT_3G = ["-Dvmsplit=3G"]
 FIXADDR_TOP = 0xFFEFF000
@@ -214,6 +214,23 @@ def kmap_on_other_cpus_3g():
         m.cmd(f"on {3 - cpu} kunmap {pa:#x}")
     assert pkmap(m)[1][1][2] == 1
     mmcheck_clean(m)
+
+
+@case
+def corrupt_pkmap_count_is_caught_3g():
+    m = boot(options=SPLIT_3G)
+    pa, _ = alloc(m, "alloc 0 highmem")
+    slot, va, _ = kmap(m, pa)
+    count_addr = symbol(m, "pkmap_count") + 4 * slot
+    assert m.cmd(f"peek {count_addr:#x}").startswith(f"0x{count_addr:08x}: 00000002")
+    m.cmd(f"poke {count_addr:#x} 0")  # the slot looks free, its PTE and hash entry remain
+    out = m.cmd("mm-check")
+    assert f"mm-check: pkmap: slot {slot} is free but its PTE is 0x{pa | 0x65f:x}" in out, out
+    assert "mm-check: pkmap: 1 hash entries for 0 mapped slots" in out, out
+    assert re.search(r"\d+ checks, 2 violations", out), out
+    m.cmd(f"poke {count_addr:#x} 2")
+    mmcheck_clean(m)
+    kunmap(m, va)
 
 
 @case
