@@ -78,6 +78,17 @@ static int pkmap_slot_state(unsigned int nr, pte_t *pte)
 	return count;
 }
 
+/* "page PA: pkmap slot N  va V  count C (meaning)" after a kmap. */
+static void kmap_print_slot(phys_addr_t pa, unsigned long va)
+{
+	unsigned int nr = PKMAP_NR(va);
+	int count = pkmap_slot_state(nr, NULL);
+	char buf[24];
+
+	shprintf("page %pa: pkmap slot %u  va 0x%08lx  count %d (%s)\n", &pa, nr, va, count,
+		 pkmap_count_meaning(count, buf, sizeof(buf)));
+}
+
 static bool is_pkmap_va(u32 v)
 {
 	return v >= PKMAP_ADDR(0) && v < PKMAP_ADDR(LAST_PKMAP);
@@ -89,39 +100,27 @@ static int cmd_kmap(int argc, char **argv)
 	struct page *page;
 	phys_addr_t pa;
 	void *va;
+	u32 v;
 
 	if (argc != 2)
 		return shell_usage(argv[0]);
-	{
-		u32 v;
-
-		if (shell_parse_u32(argv[0], "address", argv[1], &v))
-			return -1;
-		page = kmap_arg_page(argv[0], v);
-	}
+	if (shell_parse_u32(argv[0], "address", argv[1], &v))
+		return -1;
+	page = kmap_arg_page(argv[0], v);
 	if (!page)
 		return -1;
 	pa = page_to_phys(page);
+	va = kmap(page);
 	if (!PageHighMem(page)) {
 		shprintf("lowmem page %pa: linear address 0x%08lx (no pkmap slot used)\n", &pa,
-			 (unsigned long)kmap(page));
+			 (unsigned long)va);
 		return 0;
 	}
-#ifdef CONFIG_HIGHMEM
-	va = kmap(page);
+#ifdef CONFIG_HIGHMEM /* else every page is lowmem */
 	if (!va)
 		return shell_error(argv[0], "all %d pkmap slots have users (Linux would sleep until "
 				   "a kunmap); nothing mapped", LAST_PKMAP);
-	{
-		unsigned int nr = PKMAP_NR((unsigned long)va);
-		int count = pkmap_slot_state(nr, NULL);
-		char buf[24];
-
-		shprintf("page %pa: pkmap slot %u  va 0x%08lx  count %d (%s)\n", &pa, nr,
-			 (unsigned long)va, count, pkmap_count_meaning(count, buf, sizeof(buf)));
-	}
-#else
-	(void)va;
+	kmap_print_slot(pa, (unsigned long)va);
 #endif
 	return 0;
 }
