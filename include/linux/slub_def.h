@@ -105,6 +105,8 @@ struct slab *virt_to_slab_or_null(const void *addr);
 /* The object of s containing addr in slab, its index, and whether it is free. */
 bool slab_object_info(struct kmem_cache *s, struct slab *slab, const void *addr, void **objp,
 		      unsigned int *idx, bool *is_free);
+/* The kmalloc cache for size bytes (1..KMALLOC_MAX_CACHE_SIZE); ZERO_SIZE_PTR for 0. */
+struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags);
 /* The cache called name, or NULL. */
 struct kmem_cache *find_cache_by_name(const char *name);
 /* Exact objects in use in s: slab counters less the free objects of the CPU freelists. */
@@ -117,6 +119,13 @@ struct slabinfo {
 void get_slabinfo(struct kmem_cache *s, struct slabinfo *sinfo);
 /* Give every CPU slab of s back to its node: run on the CPU that owns it (flush_cpu_slab). */
 void flush_cpu_slab(void *s);
+/*
+ * A picture of slab's objects for the shell: map[i] 'A' allocated, '.' free (objects + 1
+ * bytes); chain: free object indices in list order, cpu_freelist's first (*cpu_n of them),
+ * then slab->freelist's, -1 for a pointer outside the slab. Returns the chain's length.
+ */
+unsigned int slab_free_map(struct kmem_cache *s, struct slab *slab, void *cpu_freelist,
+			   char *map, int *chain, unsigned int max_chain, unsigned int *cpu_n);
 /* Order and objects of an order_objects pair. */
 static inline unsigned int oo_order(struct kmem_cache_order_objects x)
 {

@@ -86,8 +86,6 @@ void slab_prep_compound(struct page *page, unsigned int order);
 /* Undo slab_prep_compound before the pages go back to the buddy allocator. */
 void slab_clear_compound(struct page *page, unsigned int order);
 
-/* The kmalloc cache for size bytes (1..KMALLOC_MAX_CACHE_SIZE); ZERO_SIZE_PTR for 0. */
-struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags);
 /* Linux's calculate_alignment: cache-line alignment for small objects, at least 8 bytes. */
 unsigned int calculate_alignment(unsigned long flags, unsigned int align, unsigned int size);
 /* slub_debug's flags for a cache of this name (all caches, or the listed ones). */

@@ -211,6 +211,7 @@ void kmem_cache_destroy(struct kmem_cache *s)
 		pr_warn("kmem_cache_destroy %s: Slab cache still has objects when called from %pS\n",
 			s->name, __builtin_return_address(0));
 		WARN_ON(err);
+		s->refcount = 1; /* pimm: Linux leaves 0; 1 lets a later destroy try again */
 	}
 }
 

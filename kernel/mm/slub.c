@@ -1643,3 +1643,40 @@ int slab_check(slab_report_fn report, char *buf, size_t len)
 	ksnprintf(buf, len, "%d caches, %lu slabs in %lu pages", nr, slabs, pages);
 	return bad;
 }
+
+/* Mark the objects on fp's chain free in map, append their indices to chain. */
+static void map_chain(const struct kmem_cache *s, const struct slab *slab, void *fp, char *map,
+		      int *chain, unsigned int *n, unsigned int max)
+{
+	for (unsigned int nr = 0; fp && nr <= slab->objects; nr++) {
+		unsigned int idx;
+
+		if (!check_valid_pointer(s, slab, fp)) {
+			if (*n < max)
+				chain[(*n)++] = -1; /* a bad pointer ends the chain */
+			return;
+		}
+		idx = obj_to_index(s, slab, fp);
+		map[idx] = '.';
+		if (*n < max)
+			chain[(*n)++] = (int)idx;
+		fp = get_freepointer(s, fp);
+	}
+}
+
+/* See linux/slub_def.h. */
+unsigned int slab_free_map(struct kmem_cache *s, struct slab *slab, void *cpu_freelist,
+			   char *map, int *chain, unsigned int max_chain, unsigned int *cpu_n)
+{
+	unsigned long flags;
+	unsigned int n = 0;
+
+	memset(map, 'A', slab->objects);
+	map[slab->objects] = '\0';
+	spin_lock_irqsave(&s->node[0]->list_lock, flags);
+	map_chain(s, slab, cpu_freelist, map, chain, &n, max_chain);
+	*cpu_n = n;
+	map_chain(s, slab, slab->freelist, map, chain, &n, max_chain);
+	spin_unlock_irqrestore(&s->node[0]->list_lock, flags);
+	return n;
+}
