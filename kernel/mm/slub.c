@@ -1119,6 +1119,7 @@ static bool calculate_sizes(struct kmem_cache *s)
 	unsigned int size = ALIGN(s->object_size, sizeof(void *));
 	int order;
 
+	s->red_left_pad = 0;
 	if ((flags & SLAB_POISON) && !s->ctor)
 		s->flags |= __OBJECT_POISON;
 	else
@@ -1304,6 +1305,7 @@ void __init kmem_cache_init(void)
 {
 	static __initdata struct kmem_cache boot_kmem_cache, boot_kmem_cache_node;
 
+	slub_tainted = false;
 	kmem_cache_node = &boot_kmem_cache_node;
 	kmem_cache = &boot_kmem_cache;
 	create_boot_cache(kmem_cache_node, "kmem_cache_node", sizeof(struct kmem_cache_node),
@@ -1357,7 +1359,7 @@ void slub_debug_parse(const char *str)
 	slub_debug = str ? parse_slub_debug_flags(str, &rest) : 0;
 	slub_debug_names[0] = '\0';
 	if (str && *rest == ',')
-		strlcpy(slub_debug_names, rest + 1, sizeof(slub_debug_names));
+		ksnprintf(slub_debug_names, sizeof(slub_debug_names), "%s", rest + 1);
 }
 
 /* slub_debug[=FLAGS[,cache,cache...]]: debugging for every cache, or for the named ones. */
