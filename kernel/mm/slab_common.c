@@ -294,10 +294,10 @@ struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
 	unsigned int index;
 
 	(void)flags;
-	if (size <= 192) {
-		if (!size)
-			return ZERO_SIZE_PTR;
+	if (likely(size - 1 < 192)) { /* 1..192 (0 wraps past it) */
 		index = size_index[size_index_elem((unsigned int)size)];
+	} else if (!size) {
+		return ZERO_SIZE_PTR;
 	} else {
 		if (WARN_ON_ONCE(size > KMALLOC_MAX_CACHE_SIZE))
 			return NULL;
@@ -335,7 +335,7 @@ noinline void *kmalloc(size_t size, gfp_t flags)
 }
 
 /* Free a kmalloc_large block (Linux's free_large_kmalloc). */
-static void free_large_kmalloc(struct page *page, const void *object)
+static noinline void free_large_kmalloc(struct page *page, const void *object)
 {
 	unsigned int order = compound_order(page);
 

@@ -47,7 +47,7 @@
 #include <pimm/vsprintf.h>
 #include "slab.h"
 
-#define SLUB_RED_INACTIVE 0xbb /* include/linux/poison.h */
+#define SLUB_RED_INACTIVE 0xbb /* Linux's poison bytes (its poison.h) */
 #define SLUB_RED_ACTIVE 0xcc
 #define POISON_INUSE 0x5a
 #define POISON_FREE 0x6b
@@ -814,7 +814,23 @@ load_freelist:
 	return freelist;
 }
 
-/* The fast path: this CPU's freelist with IRQs off; zeroed if asked (slab_post_alloc_hook). */
+/* slab_alloc_node's slow half, IRQs off: ___slab_alloc for this CPU. */
+static noinline void *slab_alloc_slow(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
+				      unsigned long addr)
+{
+	return ___slab_alloc(s, gfp, this_cpu_ptr(s->cpu_slab), orig_size, addr);
+}
+
+/* __GFP_ZERO (Linux's slab_post_alloc_hook zeroing). */
+static noinline void *slab_zero(struct kmem_cache *s, void *object)
+{
+	return memset(object, 0, s->object_size);
+}
+
+/*
+ * The fast path: pop this CPU's freelist with IRQs off (Linux's slab_alloc_node). Everything
+ * else is out of line, so that the common case stays a few instructions.
+ */
 static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 					     unsigned long addr)
 {
@@ -828,10 +844,10 @@ static __always_inline void *slab_alloc_node(struct kmem_cache *s, gfp_t gfp, si
 	if (likely(object))
 		c->freelist = get_freepointer(s, object);
 	else
-		object = ___slab_alloc(s, gfp, c, orig_size, addr);
+		object = slab_alloc_slow(s, gfp, orig_size, addr);
 	local_irq_restore(flags);
 	if (unlikely(gfp & __GFP_ZERO) && object)
-		memset(object, 0, s->object_size);
+		return slab_zero(s, object);
 	return object;
 }
 
@@ -920,6 +936,14 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *x)
 	spin_unlock(&n->list_lock);
 }
 
+/* do_slab_free's slow half, IRQs off: another slab's object. */
+static noinline void slab_free_slow(struct kmem_cache *s, struct slab *slab, void *x,
+				    unsigned long flags)
+{
+	__slab_free(s, slab, x);
+	local_irq_restore(flags);
+}
+
 /* The fast path: an object of this CPU's slab goes on this CPU's freelist. */
 static __always_inline void do_slab_free(struct kmem_cache *s, struct slab *slab, void *x,
 					 unsigned long addr)
@@ -933,12 +957,12 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct slab *slab
 	}
 	local_irq_save(flags);
 	c = this_cpu_ptr(s->cpu_slab);
-	if (likely(slab == c->slab)) {
-		set_freepointer(s, x, c->freelist);
-		c->freelist = x;
-	} else {
-		__slab_free(s, slab, x);
+	if (unlikely(slab != c->slab)) {
+		slab_free_slow(s, slab, x, flags);
+		return;
 	}
+	set_freepointer(s, x, c->freelist);
+	c->freelist = x;
 	local_irq_restore(flags);
 }
 
