@@ -18,8 +18,15 @@ void free_percpu(void *ptr)
 
 void slab_boot(const char *slub_debug)
 {
+	struct buddy_cfg cfg = {.ram = M(64)};
+
+	slab_boot_with(&cfg, slub_debug);
+}
+
+void slab_boot_with(const struct buddy_cfg *cfg, const char *slub_debug)
+{
 	slab_state = DOWN; /* before memblock runs again: it would kzalloc otherwise */
-	buddy_boot_small();
+	buddy_boot(cfg);
 	high_memory = __va((phys_addr_t)max_low_pfn << PAGE_SHIFT);
 	INIT_LIST_HEAD(&slab_caches);
 	memset(kmalloc_caches, 0, sizeof(kmalloc_caches));

@@ -15,6 +15,8 @@
 
 /* Boot 64 MiB and 4 CPUs, set slub_debug (NULL: off), run kmem_cache_init; log cleared. */
 void slab_boot(const char *slub_debug);
+/* The same on the machine cfg describes. */
+void slab_boot_with(const struct buddy_cfg *cfg, const char *slub_debug);
 /* Fail (with its lines) unless slab_check and check_free_areas find nothing. */
 void assert_slab_ok(const char *file, int line);
 #define ASSERT_SLAB_OK() assert_slab_ok(__FILE__, __LINE__)

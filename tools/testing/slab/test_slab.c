@@ -307,6 +307,37 @@ static void test_kmalloc_large(void **state)
 	ASSERT_SLAB_OK();
 }
 
+/* No order-3 block left, only order-1 ones: new slabs fall back to s->min (allocate_slab). */
+static void test_order_fallback(void **state)
+{
+	static struct page *held[1 << 15];
+	struct buddy_cfg cfg = {.ram = M(64), .no_wmarks = true}; /* every block can be taken */
+	struct kmem_cache *s;
+	struct slab *slab;
+	unsigned int n = 0;
+	void *p;
+
+	(void)state;
+	slab_boot_with(&cfg, NULL);
+	s = kmalloc_caches[13]; /* kmalloc-8k: order 3 (4 objects), min order 1 (1 object) */
+	while (n < ARRAY_SIZE(held) && (held[n] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1)))
+		n++;
+	assert_true(n > 100 && n < ARRAY_SIZE(held));
+	for (unsigned int i = 0; i < n; i += 2) /* every other one: their buddies stay held */
+		__free_pages(held[i], 1);
+	p = kmalloc(8192, GFP_KERNEL);
+	assert_non_null(p);
+	slab = virt_to_slab_or_null(p);
+	assert_int_equal(slab_order(slab), oo_order(s->min));
+	assert_int_equal(slab->objects, oo_objects(s->min));
+	assert_int_equal(slab->objects, 1);
+	ASSERT_SLAB_OK();
+	kfree(p);
+	for (unsigned int i = 1; i < n; i += 2)
+		__free_pages(held[i], 1);
+	ASSERT_SLAB_OK();
+}
+
 static void test_exhaustion(void **state)
 {
 	static void *p[8192];
@@ -426,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_percpu_and_remote_free),
 		cmocka_unit_test(test_full_partial_empty),
 		cmocka_unit_test(test_kmalloc_large),
+		cmocka_unit_test(test_order_fallback),
 		cmocka_unit_test(test_exhaustion),
 		cmocka_unit_test(test_destroy_with_objects),
 		cmocka_unit_test(test_memblock_after_slab),
