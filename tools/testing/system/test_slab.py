@@ -92,6 +92,9 @@ def kmalloc_kfree_slab_and_whatis():
     out = m.cmd(f"whatis {a + 4:#x}")
     assert (f"  slab: kmalloc-128 object {idx} of slab 0x{slab:08x} (object 0x{a:08x}, +4), "
             "allocated") in out, out
+    phys = a - 0x80000000  # the 2G split's linear map: whatis of the physical address
+    assert (f"  slab: kmalloc-128 object {idx} of slab 0x{slab:08x} (object 0x{a:08x}, +4), "
+            "allocated") in m.cmd(f"whatis {phys + 4:#x}")
     z, cache_z, _i, _s = kmalloc(m, "kmalloc 150 zero")
     assert cache_z == "kmalloc-192"
     m.cmd(f"poke {z:#x} 0x12345678")
