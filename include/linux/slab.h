@@ -10,6 +10,10 @@
  *                           KMALLOC_MIN_SIZE is the 64-byte cache line); larger: whole pages
  *                           from the buddy allocator (kmalloc_large)
  *   kmem_cache_create(...)  a cache of equal objects (name, size, align, flags, constructor)
+ *
+ * pimm merges no caches (Linux's find_mergeable / slab_nomerge): every cache is its own and
+ * /proc/slabinfo (the shell's `slabinfo`) lists each one. Only the normal kmalloc type exists
+ * (no kmalloc-rcl-*, dma-kmalloc-*, kmalloc-cg-*).
  */
 #ifndef _LINUX_SLAB_H
 #define _LINUX_SLAB_H
@@ -29,6 +33,7 @@
 
 /* ARMv7: ARCH_DMA_MINALIGN = L1_CACHE_BYTES = 64, so every kmalloc object is 64-aligned. */
 #define ARCH_KMALLOC_MINALIGN 64
+#define ARCH_SLAB_MINALIGN 8 /* ARM: 64-bit ldrd/strd on any object */
 #define KMALLOC_MIN_SIZE 64
 #define KMALLOC_SHIFT_LOW 6
 #define KMALLOC_SHIFT_HIGH (PAGE_SHIFT + 1) /* SLUB: the largest cache is 8 KiB */
@@ -37,6 +42,24 @@
 #define KMALLOC_MAX_SIZE (1UL << KMALLOC_SHIFT_MAX)
 
 struct kmem_cache;
+
+/* How far kmem_cache_init has got (Linux's enum slab_state, mm/slab.h). */
+enum slab_state {
+	DOWN,    /* no slab allocator */
+	PARTIAL, /* kmem_cache_node works */
+	UP,      /* kmalloc works (slab_is_available) */
+	FULL,    /* everything (after kmem_cache_init_late; pimm: at the end of kmem_cache_init) */
+};
+/*
+ * Weak so that the earlier stages' host suites, which link memblock.c without slab, see its
+ * address as 0: "not available" (memblock_alloc's check below).
+ */
+extern enum slab_state slab_state __attribute__((weak));
+/* Linux's slab_is_available: kmalloc may be called (memblock_alloc must not be). */
+static inline bool slab_is_available(void)
+{
+	return &slab_state && slab_state >= UP;
+}
 
 /* Bring up slab: the boot caches, then the kmalloc caches (mm_init, after mem_init). */
 void kmem_cache_init(void);
@@ -53,8 +76,13 @@ void kmem_cache_free(struct kmem_cache *s, void *objp);
 /* The cache's name, as /proc/slabinfo shows it. */
 const char *kmem_cache_name(const struct kmem_cache *s);
 
-/* size bytes (64-byte aligned), or NULL; ZERO_SIZE_PTR for 0 bytes. */
-void *kmalloc(size_t size, gfp_t flags);
+/* The object size of s. */
+unsigned int kmem_cache_size(struct kmem_cache *s);
+
+/* size bytes (64-byte aligned), or NULL; ZERO_SIZE_PTR for 0 bytes. Weak: see slab_state. */
+void *kmalloc(size_t size, gfp_t flags) __attribute__((weak));
+/* Above KMALLOC_MAX_CACHE_SIZE: whole pages (a compound block) from the page allocator. */
+void *kmalloc_large(size_t size, gfp_t flags);
 /* kmalloc that zeroes the object. */
 static inline void *kzalloc(size_t size, gfp_t flags)
 {

@@ -34,6 +34,7 @@
 #include <linux/memblock.h>
 #include <linux/pfn.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include <asm/memory.h>
 #include <asm/page.h>
 #include <limits.h>
@@ -834,6 +835,9 @@ static void *memblock_alloc_internal(phys_addr_t size, phys_addr_t align, phys_a
 {
 	phys_addr_t alloc;
 
+	/* as Linux 6.1: memblock may be gone once slab is up (memblock_free_all ran): kzalloc */
+	if (WARN_ON_ONCE(slab_is_available()))
+		return kzalloc(size, GFP_NOWAIT);
 	if (max_addr > memblock.current_limit)
 		max_addr = memblock.current_limit;
 
