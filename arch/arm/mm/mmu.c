@@ -246,6 +246,7 @@ static void __init devicemaps_init(void)
 	}
 	map_vectors(vectors);
 	machine_desc->map_io(); /* the board's static I/O map (asm/mach/arch.h) */
+	fill_pmd_gaps();        /* (no PCI: no pci_reserve_io) */
 	local_flush_tlb_all();
 	/* exceptions now enter through the 0xffff0000 copy (VBAR is ignored while V is set) */
 	set_cr(get_cr() | CR_V);
