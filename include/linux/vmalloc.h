@@ -86,6 +86,12 @@ struct vm_struct *__get_vm_area_caller(unsigned long size, unsigned long flags,
 				       unsigned long end, const void *caller);
 /* __get_vm_area_caller in the vmalloc range, aligned as flags asks (VM_IOREMAP: by size). */
 struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, const void *caller);
+/*
+ * The area is mapped: clear VM_UNINITIALIZED (under vmap_area_lock). Whoever asks for an area
+ * with VM_UNINITIALIZED (vmalloc, vmap, ioremap do) maps it and then calls this; until then
+ * mm-check leaves its PTEs alone. Areas without the flag must be fully mapped.
+ */
+void clear_vm_uninitialized_flag(struct vm_struct *vm);
 /* The vm_struct of the live area starting at addr, or NULL (Linux: find_vm_area). */
 struct vm_struct *find_vm_area(const void *addr);
 /* The busy area containing addr (guard page included), or NULL; caller holds no lock. */

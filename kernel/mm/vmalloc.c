@@ -78,7 +78,7 @@ bool is_vmalloc_addr(const void *addr)
 /* ceil(log2(size)) (Linux's get_count_order_long); size > 0. */
 static int count_order(unsigned long size)
 {
-	int order = 31 - __builtin_clzl(size);
+	int order = (int)(8 * sizeof(long)) - 1 - __builtin_clzl(size);
 
 	return (size & (size - 1)) ? order + 1 : order;
 }
@@ -420,8 +420,7 @@ static int vmap_pages_range(unsigned long addr, struct page **pages, unsigned in
 	return 0;
 }
 
-/* The area is fully set up: mm-check may now look at its pages (clear VM_UNINITIALIZED). */
-static void clear_vm_uninitialized_flag(struct vm_struct *vm)
+void clear_vm_uninitialized_flag(struct vm_struct *vm)
 {
 	unsigned long flags;
 
@@ -518,7 +517,7 @@ noinline void *vmap(struct page **pages, unsigned int count, unsigned long flags
 
 	if (!count || count > totalram_pages())
 		return NULL;
-	area = get_vm_area_caller((unsigned long)count << PAGE_SHIFT, flags,
+	area = get_vm_area_caller((unsigned long)count << PAGE_SHIFT, flags | VM_UNINITIALIZED,
 				  __builtin_return_address(0));
 	if (!area)
 		return NULL;
@@ -526,6 +525,7 @@ noinline void *vmap(struct page **pages, unsigned int count, unsigned long flags
 		vunmap(area->addr);
 		return NULL;
 	}
+	clear_vm_uninitialized_flag(area);
 	return area->addr;
 }
 

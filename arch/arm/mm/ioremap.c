@@ -201,7 +201,7 @@ void *__arm_ioremap_caller(phys_addr_t phys, size_t size, unsigned int mtype, co
 	/* RAM with a linear mapping must not get a second one with other attributes */
 	if (WARN_ON(memblock_is_map_memory(paddr) && mtype != MT_MEMORY_RW))
 		return NULL;
-	area = get_vm_area_caller(size, VM_IOREMAP, caller);
+	area = get_vm_area_caller(size, VM_IOREMAP | VM_UNINITIALIZED, caller);
 	if (!area)
 		return NULL;
 	addr = (unsigned long)area->addr;
@@ -210,6 +210,7 @@ void *__arm_ioremap_caller(phys_addr_t phys, size_t size, unsigned int mtype, co
 		vunmap((void *)addr);
 		return NULL;
 	}
+	clear_vm_uninitialized_flag(area);
 	return (void *)(addr + offset);
 }
 
