@@ -12,7 +12,7 @@ import subprocess
 
 from systest import boot, case, expect_error, run, symbol
 
-STAGES = ["memblock", "page tables", "zones", "percpu", "allocator"]
+STAGES = ["memblock", "page tables", "zones", "percpu", "allocator", "vmalloc"]
 
 
 def mmcheck(m):
