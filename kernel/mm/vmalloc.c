@@ -28,9 +28,9 @@
  * search gives. Busy areas sit on a second address-ordered list (Linux: vmap_area_root +
  * vmap_area_list). Together they tile [1, ULONG_MAX) exactly:
  *
- *   free_vmap_area_list:  [1 ... b2000000)           [b4000000 ... b9000000) ...  [ff200000 .. ULONG_MAX)
- *   vmap_area_list:               [b2000000 b4000000)  ...  [bc800000 bc802000+guard) ... [ff100000 ff200000)
- *                                  CMA remap (static)        vmalloc, 1 page + guard        pmd gap
+ *   address  1       b2000000   b4000000      bc800000        bc802000     ff100000   ff200000  ~0
+ *   busy             [CMA remap )               [vmalloc + guard)            [pmd gap  )
+ *   free     [.......)          [..............)                [... ... ...)          [........)
  *
  * Locks: vmap_area_lock (busy list) is always taken before free_vmap_area_lock (free list),
  * and both are held from carving a range to inserting it, and from unlinking it to merging
