@@ -14,6 +14,11 @@
  *   iounmap VA               only an address `ioremap` returned
  *   dma [alloc|free] ...     the coherent pools: bitmap, dma_alloc_coherent, dma_free_coherent
  *   vmallocinfo              every busy area, /proc/vmallocinfo's format, raw addresses
+ *   torture vmalloc N [SEED] every online CPU at once: seeded random vmalloc/vzalloc/vfree of
+ *                            random sizes, every page stamped at both ends and checked before
+ *                            vfree; one area in eight is handed to the next CPU, which checks
+ *                            it through its own TLB and vfrees it; CPU 0 runs the vmalloc
+ *                            mm-check 8 times meanwhile; the busy list must end as it began
  *
  *   shell_areas[]: { kind, va, size/phys, dev }  what these commands made and may undo
  */
@@ -451,13 +456,21 @@ struct vt_area {
 /* One CPU's share of a run and what it saw. */
 struct vt_cpu {
 	u32 rng;
-	unsigned long ops, allocs, fails, frees, bad;
+	unsigned long ops, allocs, fails, frees, passed, bad;
 	unsigned int nr;
 	struct vt_area live[VT_LIVE];
 	int done;
 };
 
+/* Areas one CPU vmalloc'ed and hands to the next to check and vfree. */
+struct vt_inbox {
+	spinlock_t lock;
+	unsigned int n;
+	struct vt_area a[VT_LIVE];
+};
+
 static struct vt_cpu vt_cpus[NR_CPUS];
+static struct vt_inbox vt_inbox[NR_CPUS];
 static int vt_check_bad, vt_checks;
 
 /* xorshift32: the next number of this CPU's sequence. */
@@ -523,23 +536,76 @@ static void vt_alloc(struct vt_cpu *t)
 	t->live[t->nr++] = (struct vt_area){p, size};
 }
 
-/* Check the stamps of live area i (nobody else mapped over it), then vfree it. */
-static void vt_free(struct vt_cpu *t, unsigned int i)
+/* Are the stamps of area a intact (nobody else mapped over it; this CPU sees its pages)? */
+static void vt_check(struct vt_cpu *t, const struct vt_area *a)
 {
-	struct vt_area a = t->live[i];
 	unsigned long words = PAGE_SIZE / 4;
 
-	for (unsigned long off = 0; off < a.size; off += PAGE_SIZE) {
-		u32 *w = a.p + off / 4;
+	for (unsigned long off = 0; off < a->size; off += PAGE_SIZE) {
+		u32 *w = a->p + off / 4;
 
-		if (w[0] != (VT_STAMP ^ (unsigned long)w) || w[words - 1] != ~(VT_STAMP ^ (unsigned long)w)) {
-			vt_bad(t, a.p, "stamp overwritten: page mapped twice?");
-			break;
+		if (w[0] != (VT_STAMP ^ (unsigned long)w) ||
+		    w[words - 1] != ~(VT_STAMP ^ (unsigned long)w)) {
+			vt_bad(t, a->p, "stamp overwritten: page mapped twice?");
+			return;
 		}
 	}
+}
+
+/* The next online CPU after this one. */
+static unsigned int vt_next_cpu(void)
+{
+	unsigned int cpu = smp_processor_id();
+
+	do
+		cpu = (cpu + 1) % NR_CPUS;
+	while (!cpu_online(cpu));
+	return cpu;
+}
+
+/* vfree live area i, or one time in eight hand it to the next CPU to check and vfree. */
+static void vt_free(struct vt_cpu *t, unsigned int i, bool may_pass)
+{
+	struct vt_area a = t->live[i];
+	struct vt_inbox *box;
+	unsigned long flags;
+
+	vt_check(t, &a);
 	t->live[i] = t->live[--t->nr];
+	if (may_pass && (vt_rand(t) & 7) == 0) {
+		box = &vt_inbox[vt_next_cpu()];
+		spin_lock_irqsave(&box->lock, flags);
+		if (box->n < VT_LIVE) {
+			box->a[box->n++] = a;
+			spin_unlock_irqrestore(&box->lock, flags);
+			t->passed++;
+			return;
+		}
+		spin_unlock_irqrestore(&box->lock, flags);
+	}
 	vfree(a.p);
 	t->frees++;
+}
+
+/* Check and vfree what other CPUs handed to cpu (mapped there, read and unmapped here). */
+static void vt_free_inbox(struct vt_cpu *t, unsigned int cpu)
+{
+	struct vt_inbox *box = &vt_inbox[cpu];
+	unsigned long flags;
+	struct vt_area a;
+
+	for (;;) {
+		spin_lock_irqsave(&box->lock, flags);
+		if (!box->n) {
+			spin_unlock_irqrestore(&box->lock, flags);
+			return;
+		}
+		a = box->a[--box->n];
+		spin_unlock_irqrestore(&box->lock, flags);
+		vt_check(t, &a);
+		vfree(a.p);
+		t->frees++;
+	}
 }
 
 /* One CPU's share: random vmalloc/vzalloc and vfree, then everything freed. */
@@ -550,17 +616,18 @@ static void vt_worker(void *arg)
 
 	(void)arg;
 	for (unsigned long i = 0; i < t->ops; i++) {
+		vt_free_inbox(t, smp_processor_id());
 		if (t->nr == 0 || (t->nr < VT_LIVE && vt_rand(t) % 100 < 55))
 			vt_alloc(t);
 		else
-			vt_free(t, vt_rand(t) % t->nr);
+			vt_free(t, vt_rand(t) % t->nr, true);
 		if (smp_processor_id() == 0 && i % check_every == check_every - 1) {
 			vt_check_bad += vmalloc_check(vt_report, &busy, &nfree);
 			vt_checks++;
 		}
 	}
 	while (t->nr)
-		vt_free(t, t->nr - 1);
+		vt_free(t, t->nr - 1, false);
 	dmb();
 	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 	sev();
@@ -585,6 +652,8 @@ static void vt_start(u32 n, u32 seed)
 		struct vt_cpu *t = &vt_cpus[cpu];
 
 		memset(t, 0, sizeof(*t));
+		spin_lock_init(&vt_inbox[cpu].lock);
+		vt_inbox[cpu].n = 0;
 		t->rng = (seed + 1) * 2654435761u ^ (cpu + 1) * 0x9e3779b9u;
 		if (!t->rng)
 			t->rng = 1;
@@ -598,11 +667,13 @@ static void vt_start(u32 n, u32 seed)
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		while (!__atomic_load_n(&vt_cpus[cpu].done, __ATOMIC_ACQUIRE))
 			wfe();
+	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) /* handed to a CPU that had finished */
+		vt_free_inbox(&vt_cpus[0], cpu);
 }
 
 int cmd_torture_vmalloc(int argc, char **argv)
 {
-	unsigned long before[3] = {0}, after[3] = {0}, busy, nfree, bad = 0;
+	unsigned long before[3] = {0}, after[3] = {0}, busy, nfree, bad = 0, allocs = 0, frees = 0;
 	u32 n, seed = 1;
 	int pre, post;
 
@@ -627,9 +698,14 @@ int cmd_torture_vmalloc(int argc, char **argv)
 		if (!cpu_online(cpu))
 			continue;
 		shprintf("torture: cpu%u: %lu operations: %lu vmallocs (%lu failed), %lu vfrees, "
-			 "%lu bad areas\n", cpu, t->ops, t->allocs, t->fails, t->frees, t->bad);
-		bad += t->bad + (t->allocs != t->frees);
+			 "%lu handed to the next CPU, %lu bad areas\n", cpu, t->ops, t->allocs,
+			 t->fails, t->frees, t->passed, t->bad);
+		bad += t->bad;
+		allocs += t->allocs;
+		frees += t->frees;
 	}
+	if (allocs != frees)
+		bad++, shprintf("torture: %lu areas vmalloc'ed, %lu vfreed\n", allocs, frees);
 	shprintf("torture: mm-check vmalloc: before %d, during %d runs %d, after %d violations\n",
 		 pre, vt_checks, vt_check_bad, post);
 	if (memcmp(before, after, sizeof(before)))
