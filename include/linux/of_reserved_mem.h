@@ -68,6 +68,8 @@ struct reserved_mem *of_reserved_mem_find(phys_addr_t addr);
 /* Init functions, in table order (CMA before DMA-coherent, as Linux's link order). */
 int rmem_cma_setup(struct reserved_mem *rmem);
 int rmem_dma_setup(struct reserved_mem *rmem);
+/* What rmem_dma_setup gives each DMA-coherent pool: binding to a device (kernel/dma/coherent.c). */
+extern const struct reserved_mem_ops rmem_dma_ops;
 extern const struct reservedmem_of_entry reservedmem_of_table[];
 extern const int reservedmem_of_table_size;
 

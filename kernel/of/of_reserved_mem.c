@@ -307,6 +307,7 @@ int rmem_dma_setup(struct reserved_mem *rmem)
 		printk(KERN_ERR "Reserved memory: regions without no-map are not yet supported\n");
 		return -EINVAL;
 	}
+	rmem->ops = &rmem_dma_ops; /* kernel/dma/coherent.c binds it to its device later */
 	printk(KERN_INFO "Reserved memory: created DMA memory pool at %pa, size %ld MiB\n",
 	       &rmem->base, (long)(rmem->size / SZ_1M));
 	return 0;

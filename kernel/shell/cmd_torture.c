@@ -41,6 +41,7 @@
 #include <asm/irqflags.h>
 #include <asm/smp.h>
 #include <pimm/allocs.h>
+#include <pimm/cmd_vmalloc.h>
 #include <pimm/shell.h>
 #include <pimm/vsprintf.h>
 
@@ -292,6 +293,8 @@ static int cmd_torture(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "kmalloc")) /* the slab allocator: cmd_slab.c */
 		return cmd_torture_kmalloc(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "vmalloc"))
+		return cmd_torture_vmalloc(argc - 1, argv + 1); /* kernel/shell/cmd_vmalloc.c */
 	if (argc != 2 && argc != 3)
 		return shell_usage(argv[0]);
 	if (shell_parse_u32(argv[0], "operation count", argv[1], &n) ||
@@ -357,7 +360,7 @@ static int cmd_torture(int argc, char **argv)
 	shprintf("torture: %s\n", bad ? "FAILED" : "clean");
 	return bad ? 1 : 0;
 }
-SHELL_CMD("torture", cmd_torture, "torture [kmalloc] N [SEED]",
+SHELL_CMD("torture", cmd_torture, "torture [kmalloc|vmalloc] N [SEED]",
 	  "N random allocations/frees on all CPUs at once, mm-check during and after");
 
 /* ---- bench ----------------------------------------------------------------------------- */
@@ -406,6 +409,8 @@ static int cmd_bench(int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "kmalloc")) /* the slab allocator: cmd_slab.c */
 		return cmd_bench_kmalloc(argc - 1, argv + 1);
+	if (argc >= 2 && !strcmp(argv[1], "vmalloc"))
+		return cmd_bench_vmalloc(argc - 1, argv + 1); /* kernel/shell/cmd_vmalloc.c */
 	if (argc > 2)
 		return shell_usage(argv[0]);
 	if (argc == 2 && shell_parse_u32(argv[0], "pair count", argv[1], &n))
@@ -440,5 +445,5 @@ static int cmd_bench(int argc, char **argv)
 		 "Reclaimable pairs used stays Reclaimable)\n");
 	return 0;
 }
-SHELL_CMD("bench", cmd_bench, "bench [kmalloc] [N]",
+SHELL_CMD("bench", cmd_bench, "bench [kmalloc|vmalloc] [N]",
 	  "time N order-0 alloc+free pairs via the per-CPU list and via the buddy lists");

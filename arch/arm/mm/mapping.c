@@ -145,7 +145,7 @@ void create_mapping(struct map_desc *md)
 }
 
 /* Link a record in, keeping the list sorted by address (Linux: add_static_vm_early). */
-static void add_static_vm_early(struct static_vm *svm)
+void add_static_vm_early(struct static_vm *svm)
 {
 	struct static_vm **p = &static_vmlist;
 

@@ -38,6 +38,9 @@ void __create_mapping(pgd_t *pgd, struct map_desc *md, void *(*alloc)(unsigned l
 extern phys_addr_t kernel_sec_start, kernel_sec_end;
 
 void dma_contiguous_remap(void);
+/* Reserve the empty 1 MiB halves of pmd pairs static mappings half use (arch/arm/mm/ioremap.c). */
+void fill_pmd_gaps(void);
+void pmd_empty_section_gap(unsigned long addr);
 /* Zones and mem_map for the memory memblock knows: the end of paging_init (init.c). */
 void bootmem_init(void);
 

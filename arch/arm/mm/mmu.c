@@ -47,7 +47,8 @@
  *       dma_contiguous_remap   CMA areas in lowmem -> 4 KiB MT_MEMORY_DMA_READY pages
  *       early_fixmap_shutdown  drop bm_pte, re-create the earlycon slot (MT_DEVICE page)
  *       devicemaps_init        vectors page copy, clear all vmalloc space, DTB at FDT_FIXED_BASE,
- *                              0xffff0000 vectors + stubs, mdesc->map_io, SCTLR.V
+ *                              0xffff0000 vectors + stubs, mdesc->map_io, fill_pmd_gaps
+ *                              (arch/arm/mm/ioremap.c), SCTLR.V
  *       kmap_init              PTE pages for PKMAP_BASE and the fixmap's first pmd
  *       top_pmd, zero page     ... then bootmem_init (next stage)
  *
@@ -246,6 +247,7 @@ static void __init devicemaps_init(void)
 	}
 	map_vectors(vectors);
 	machine_desc->map_io(); /* the board's static I/O map (asm/mach/arch.h) */
+	fill_pmd_gaps();        /* (no PCI: no pci_reserve_io) */
 	local_flush_tlb_all();
 	/* exceptions now enter through the 0xffff0000 copy (VBAR is ignored while V is set) */
 	set_cr(get_cr() | CR_V);

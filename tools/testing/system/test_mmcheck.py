@@ -14,7 +14,7 @@ from systest import boot, case, expect_error, run, symbol
 
 STAGES = ["memblock", "page tables", "zones", "percpu", "allocator"]
 # then the stages later code registers with SHELL_MMCHECK, in link order
-LATER_STAGES = ["pkmap", "slab"]
+LATER_STAGES = ["pkmap", "slab", "vmalloc"]
 
 
 def mmcheck(m):

@@ -54,10 +54,14 @@ struct static_vm {
 /* What Linux allocates per record: sizeof(struct static_vm) = vm_struct (32) + list_head (8). */
 #define STATIC_VM_LINUX_SIZE 40
 #define STATIC_VM_LINUX_ALIGN 4 /* __alignof__(struct static_vm) */
+/* The type of a hole vm_reserve_area_early records (fill_pmd_gaps): nothing is mapped. */
+#define STATIC_VM_EMPTY MT_NR_TYPES
 extern struct static_vm *static_vmlist;
 extern int nr_static_vms;
 /* The static area containing vaddr, or NULL (Linux: find_static_vm_vaddr, arch/arm/mm/ioremap.c). */
 const struct static_vm *find_static_vm_vaddr(unsigned long vaddr);
+/* Link a record into static_vmlist in address order (arch/arm/mm/mapping.c). */
+void add_static_vm_early(struct static_vm *svm);
 /* "MT_MEMORY_RW" ... for a memory type index (arch/arm/mm/mem_types.c). */
 const char *mem_type_name(unsigned int type);
 

@@ -1,0 +1,49 @@
+/*
+ * dma-mapping.h - coherent DMA memory (kernel/dma/coherent.c): Linux 6.1's
+ * include/linux/dma-mapping.h and the per-device pools of kernel/dma/coherent.c.
+ *
+ * Where it sits: fdt_init_reserved_mem -> rmem_dma_setup (kernel/of/of_reserved_mem.c) hands
+ * each no-map shared-dma-pool to rmem_dma_ops; at device_initcall time each pool gets its
+ * device and its memory mapped write-combining (memremap(MEMREMAP_WC) -> ioremap_wc, a
+ * VM_IOREMAP vmalloc area). dma_alloc_coherent then serves that device from the pool:
+ *
+ *   struct dma_coherent_mem
+ *     virt_base --> [ page 0 | page 1 | ... | page size-1 ]   ioremap_wc of the pool
+ *     device_base = pfn_base << 12 = the pool's physical base (no IOMMU, no offset)
+ *     bitmap        one bit per page, 1 = in use; 2^order naturally aligned runs
+ */
+#ifndef _LINUX_DMA_MAPPING_H
+#define _LINUX_DMA_MAPPING_H
+
+#include <linux/device.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+struct reserved_mem;
+struct reserved_mem_ops;
+
+struct dma_coherent_mem {
+	void *virt_base;
+	dma_addr_t device_base;
+	unsigned long pfn_base;
+	int size; /* pages */
+	unsigned long *bitmap;
+	spinlock_t spinlock;
+};
+
+/* size bytes of coherent memory for dev; its bus address in *dma_handle; NULL on failure. */
+void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle, gfp_t gfp);
+/* Give back what dma_alloc_coherent returned. */
+void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle);
+/* 1 if dev has a coherent pool (*ret: the memory or NULL), 0 if not (Linux's name). */
+int dma_alloc_from_dev_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle,
+				void **ret);
+/* 1 if vaddr belonged to dev's pool (now released), 0 if not. */
+int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr);
+
+/* pimm: the devices made for the pools, for the shell; NULL past the last. */
+struct device *dma_coherent_device(int i);
+/* pimm: the device whose pool node is named name ("coprocessor@3af00000" or "coprocessor"). */
+struct device *dma_coherent_find_device(const char *name);
+
+#endif
