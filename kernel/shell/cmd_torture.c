@@ -40,6 +40,7 @@
 #include <asm/irqflags.h>
 #include <asm/smp.h>
 #include <pimm/allocs.h>
+#include <pimm/cma_shell.h>
 #include <pimm/shell.h>
 #include <pimm/vsprintf.h>
 
@@ -401,6 +402,8 @@ static int cmd_bench(int argc, char **argv)
 	u32 n = 10000;
 	u64 t;
 
+	if (argc >= 2 && !strcmp(argv[1], "cma"))
+		return cmd_bench_cma(argc - 1, argv + 1);
 	if (argc > 2)
 		return shell_usage(argv[0]);
 	if (argc == 2 && shell_parse_u32(argv[0], "pair count", argv[1], &n))
@@ -435,5 +438,5 @@ static int cmd_bench(int argc, char **argv)
 		 "Reclaimable pairs used stays Reclaimable)\n");
 	return 0;
 }
-SHELL_CMD("bench", cmd_bench, "bench [N]",
+SHELL_CMD("bench", cmd_bench, "bench [N] | bench cma [N]",
 	  "time N order-0 alloc+free pairs via the per-CPU list and via the buddy lists");
