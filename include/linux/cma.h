@@ -110,6 +110,8 @@ struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align,
 bool cma_pages_valid(struct cma *cma, const struct page *pages, unsigned long count);
 /* Give back count pages from pages (free_contig_range, bits cleared); false if not cma's. */
 bool cma_release(struct cma *cma, const struct page *pages, unsigned long count);
+/* pimm (for mm-check): cma_alloc/cma_release calls running now (bits and pages may differ). */
+extern int cma_in_progress;
 /* Pages whose bits are set (allocated by cma_alloc), under cma->lock. */
 unsigned long cma_used_pages(struct cma *cma);
 /* Is pfn's bit in cma set? */

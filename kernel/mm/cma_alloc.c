@@ -36,6 +36,8 @@
 static spinlock_t cma_locks[MAX_CMA_AREAS];
 /* Linux's cma_mutex: one alloc_contig_range at a time. */
 static DEFINE_SPINLOCK(cma_mutex);
+/* See cma.h: cma_alloc/cma_release calls running now. */
+int cma_in_progress;
 
 #define BITS_PER_LONG_ (8 * sizeof(long))
 
@@ -201,6 +203,7 @@ struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align,
 		 count, align);
 	if (!count)
 		return NULL;
+	__atomic_add_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
 	mask = cma_bitmap_aligned_mask(cma, align);
 	offset = cma_bitmap_aligned_offset(cma, align);
 	bitmap_count = cma_bitmap_pages_to_bits(cma, count);
@@ -226,6 +229,7 @@ struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align,
 		start = bitmap_no + mask + 1; /* the next candidate */
 	}
 out:
+	__atomic_sub_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
 	if (!page && !no_warn) {
 		pr_err("%s: %s: alloc failed, req-size: %lu pages, ret: %d\n", __func__, cma->name,
 		       count, ret);
@@ -265,8 +269,10 @@ bool cma_release(struct cma *cma, const struct page *pages, unsigned long count)
 	pfn = page_to_pfn(pages);
 	if (WARN_ON(pfn + count > cma->base_pfn + cma->count))
 		return false;
+	__atomic_add_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
 	free_contig_range(pfn, count);
 	cma_clear_bitmap(cma, pfn, count);
+	__atomic_sub_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
 	return true;
 }
 

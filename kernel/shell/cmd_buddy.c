@@ -327,9 +327,8 @@ static void live_row(const struct live_block *b)
 		shprintf("(highmem)   ");
 	else
 		shprintf("0x%08lx  ", (unsigned long)lowmem_page_address(page));
-	shprintf("%5u %-8s %-12s %3u %-16s %s%s%s\n", b->order, page_zone(page)->name,
-		 pageblock_migratetype_name(b->pfn), b->cpu, from, gfp_name(b->gfp),
-		 b->movable ? " movable-ops" : "", b->pinned ? " pinned" : "");
+	shprintf("%5u %-8s %-12s %3u %-16s %s\n", b->order, page_zone(page)->name,
+		 pageblock_migratetype_name(b->pfn), b->cpu, from, gfp_name(b->gfp));
 }
 
 /* Flags words of `alloc` -> gfp; prints the error itself. */
@@ -538,7 +537,7 @@ SHELL_CMD("free", cmd_free, "free ADDR [ORDER]",
 
 static int cmd_allocs(int argc, char **argv)
 {
-	unsigned long flags, pages = 0;
+	unsigned long flags, pages = 0, movable = 0, pinned = 0;
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
@@ -548,7 +547,12 @@ static int cmd_allocs(int argc, char **argv)
 	for (unsigned int i = 0; i < nr_live; i++) {
 		live_row(&live[i]);
 		pages += 1UL << live[i].order;
+		movable += live[i].movable;
+		pinned += live[i].pinned;
 	}
+	if (movable || pinned)
+		shprintf("%lu movable page%s (non-LRU, may migrate), %lu pinned\n", movable,
+			 movable == 1 ? "" : "s", pinned);
 	shprintf("%u live block%s, %lu pages\n", nr_live, nr_live == 1 ? "" : "s", pages);
 	spin_unlock_irqrestore(&live_lock, flags);
 	return 0;

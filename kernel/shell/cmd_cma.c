@@ -291,21 +291,32 @@ static int cma_check_area(struct cma *cma, bool busy,
 }
 
 /* SHELL_MMCHECK "cma". */
+/* Is a cma_alloc, cma_release or alloc_contig_range running (its state half done)? */
+static bool cma_busy(void)
+{
+	return __atomic_load_n(&alloc_contig_in_progress, __ATOMIC_SEQ_CST) ||
+	       __atomic_load_n(&cma_in_progress, __ATOMIC_SEQ_CST);
+}
+
 static int cma_mmcheck(void (*report)(const char *fmt, ...) __printf(1, 2), char *buf, size_t len)
 {
-	bool busy = __atomic_load_n(&alloc_contig_in_progress, __ATOMIC_SEQ_CST) != 0;
 	unsigned long used = 0, isolated = 0;
+	bool busy = cma_busy();
 	struct zone *zone;
 	int bad = 0;
 
-	for (unsigned int i = 0; i < cma_area_count; i++)
+	for (unsigned int i = 0; i < cma_area_count && !busy; i++)
 		if (cma_areas[i].count && cma_areas[i].bitmap) {
 			bad += cma_check_area(&cma_areas[i], busy, report);
 			used += cma_used_pages(&cma_areas[i]);
 		}
 	for_each_populated_zone(zone)
 		isolated += READ_ONCE(zone->nr_isolate_pageblock);
-	if (isolated && !busy)
+	if (busy || cma_busy()) { /* what it found may be a half-done allocation: say so only */
+		ksnprintf(buf, len, "%u areas, an allocation is running: not checked", cma_area_count);
+		return 0;
+	}
+	if (isolated)
 		bad++, report("%lu Isolate pageblocks and no alloc_contig_range running", isolated);
 	ksnprintf(buf, len, "%u areas, %lu pages allocated", cma_area_count, used);
 	return bad;
