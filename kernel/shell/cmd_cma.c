@@ -26,6 +26,7 @@
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/page-isolation.h>
+#include <linux/percpu.h>
 #include <linux/spinlock.h>
 #include <asm/cp15.h>
 #include <asm/irqflags.h>
@@ -379,19 +380,32 @@ static u64 bench_cma_pair(struct cma *cma, u64 *alloc_ticks)
 
 /*
  * Put n movable pages into the first 1 MiB of cma: cma_alloc it and release it (its pages
- * go to this CPU's per-CPU list), then take n movable pages, which come off that list's head.
+ * go to this CPU's per-CPU list of their zone), then take n movable pages, which come off
+ * that list's head.
  * Returns how many landed inside.
  */
 static unsigned int bench_fill_movable(struct cma *cma, unsigned int n)
 {
 	struct page *page = cma_alloc(cma, BENCH_CMA_PAGES, 0, true);
+	struct zone *zone = page_zone(pfn_to_page(cma->base_pfn));
+	struct per_cpu_pages *pcp = this_cpu_ptr(zone->per_cpu_pageset);
 	unsigned int inside = 0;
+	int high;
 
 	if (!page)
 		return 0;
+	/* no trim while the range goes onto the list: all of it stays there (IRQs are off) */
+	spin_lock(&pcp->lock);
+	high = pcp->high;
+	pcp->high = pcp->count + 2 * BENCH_CMA_PAGES;
+	spin_unlock(&pcp->lock);
 	cma_release(cma, page, BENCH_CMA_PAGES);
+	spin_lock(&pcp->lock);
+	pcp->high = high;
+	spin_unlock(&pcp->lock);
 	for (bench_nr = 0; bench_nr < n; bench_nr++) {
-		page = alloc_pages(GFP_KERNEL | __GFP_MOVABLE | __GFP_NOWARN, 0);
+		/* highmem allowed: with the 3G split the areas lie in HighMem */
+		page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0);
 		if (!page)
 			break;
 		__SetPageMovable(page, &bench_movable_ops);
