@@ -127,7 +127,7 @@ static inline unsigned long cma_bitmap_maxno(const struct cma *cma)
 unsigned long cma_bitmap_aligned_mask(const struct cma *cma, unsigned int align_order);
 unsigned long cma_bitmap_aligned_offset(const struct cma *cma, unsigned int align_order);
 unsigned long cma_bitmap_pages_to_bits(const struct cma *cma, unsigned long pages);
-/* lib/bitmap.c's search: nr clear bits from start, (index + align_offset) & align_mask == 0. */
+/* Linux's lib/bitmap.c search: nr clear bits from start, (index + align_offset) & align_mask == 0. */
 unsigned long bitmap_find_next_zero_area_off(const unsigned long *map, unsigned long size,
 					     unsigned long start, unsigned int nr,
 					     unsigned long align_mask, unsigned long align_offset);
