@@ -201,7 +201,7 @@ struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align,
 		return NULL;
 	pr_debug("%s(cma %p, name: %s, count %lu, align %d)\n", __func__, (void *)cma, cma->name,
 		 count, align);
-	if (!count)
+	if (!count || align >= 8 * sizeof(long))
 		return NULL;
 	__atomic_add_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
 	mask = cma_bitmap_aligned_mask(cma, align);

@@ -68,8 +68,12 @@ static inline bool page_is_buddy(struct page *page, struct page *buddy, unsigned
 	return true;
 }
 
-/* The buddy of the block at pfn if it is free at this order, else NULL; *buddy_pfn either way. */
-static struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
+/*
+ * The buddy of the block at pfn if it is free at this order, else NULL; *buddy_pfn either way.
+ * Always inlined: __free_one_page's merge loop calls it once per order (GCC's own choice
+ * flips with the size of this file).
+ */
+static __always_inline struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
 					unsigned long *buddy_pfn)
 {
 	unsigned long __buddy_pfn = __find_buddy_pfn(pfn, order);

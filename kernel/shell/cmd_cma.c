@@ -158,6 +158,7 @@ static int cma_cmd_alloc(const char *cmd, int argc, char **argv)
 	struct page *page;
 	u32 count, align = 0;
 	phys_addr_t pa, last;
+	bool full;
 
 	if (argc != 3 && argc != 4)
 		return shell_usage(cmd);
@@ -177,9 +178,16 @@ static int cma_cmd_alloc(const char *cmd, int argc, char **argv)
 	if (!page)
 		return shell_error(cmd, "cma_alloc of %u pages from %s failed", count, cma->name);
 	spin_lock_irqsave(&cma_live_lock, flags);
-	cma_live[nr_cma_live++] = (struct cma_live){(unsigned int)(cma - cma_areas),
-						   page_to_pfn(page), count};
+	full = nr_cma_live == MAX_CMA_LIVE; /* another CPU may have filled the table meanwhile */
+	if (!full)
+		cma_live[nr_cma_live++] = (struct cma_live){(unsigned int)(cma - cma_areas),
+							   page_to_pfn(page), count};
 	spin_unlock_irqrestore(&cma_live_lock, flags);
+	if (full) {
+		cma_release(cma, page, count);
+		return shell_error(cmd, "%u ranges allocated already: free some first",
+				   MAX_CMA_LIVE);
+	}
 	pa = page_to_phys(page);
 	last = pa + ((phys_addr_t)count << PAGE_SHIFT) - 1;
 	shprintf("cma_alloc(%s, %u pages, align order %u): pfn %#lx-%#lx, %pa..%pa, %lu pages "
