@@ -73,8 +73,9 @@ static inline bool page_is_buddy(struct page *page, struct page *buddy, unsigned
  * Always inlined: __free_one_page's merge loop calls it once per order (GCC's own choice
  * flips with the size of this file).
  */
-static __always_inline struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
-					unsigned long *buddy_pfn)
+static __always_inline struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn,
+							unsigned int order,
+							unsigned long *buddy_pfn)
 {
 	unsigned long __buddy_pfn = __find_buddy_pfn(pfn, order);
 	struct page *buddy = page + (__buddy_pfn - pfn);
@@ -448,8 +449,7 @@ static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned l
 }
 
 /* See internal.h: move_freepages over page's pageblock (0 if it sticks out of the zone). */
-int move_freepages_block(struct zone *zone, struct page *page, int migratetype,
-				int *num_movable)
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable)
 {
 	unsigned long start_pfn, end_pfn, pfn;
 

@@ -382,6 +382,37 @@ static void test_busy_pinned(void **state)
 	busy_case(true);
 }
 
+/*
+ * CMA pages waiting on another CPU's per-CPU list when their pageblock is isolated: the drain
+ * must put them on the Isolate lists (free_pcppages_bulk re-reads the pageblock's type), or
+ * NR_FREE_CMA_PAGES would count pages that alloc_contig_range then takes.
+ */
+static void test_pcp_pages_in_range(void **state)
+{
+	struct page *pages[16], *page;
+	struct state before;
+
+	(void)state;
+	boot();
+	take_state(&before);
+	set_cpu(1);
+	for (int i = 0; i < 16; i++)
+		pages[i] = alloc_pages(CMA_FIRST, 0);
+	for (int i = 0; i < 16; i++) {
+		assert_true(in_area(page_to_pfn(pages[i])));
+		__free_pages(pages[i], 0);
+	}
+	set_cpu(0);
+	assert_int_equal(pcp_pages(normal()), 16);
+	page = cma_alloc(area(), CMA_PAGES, 0, false);
+	assert_non_null(page);
+	assert_int_equal(pcp_pages(normal()), 0);
+	assert_int_equal(normal()->vm_stat[NR_FREE_CMA_PAGES], 0);
+	ASSERT_FREE_AREAS_OK();
+	assert_true(cma_release(area(), page, CMA_PAGES));
+	assert_state_equal(&before);
+}
+
 /* ---- isolation alone, on a Movable pageblock -------------------------------------------------- */
 
 static void test_isolate_movable_block(void **state)
@@ -427,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_migrate_out),
 		cmocka_unit_test(test_busy_unmovable),
 		cmocka_unit_test(test_busy_pinned),
+		cmocka_unit_test(test_pcp_pages_in_range),
 		cmocka_unit_test(test_isolate_movable_block),
 	};
 
