@@ -248,6 +248,24 @@ def bad_input_refused_state_unchanged():
 
 
 @case
+def on_other_cpus():
+    """cma alloc on CPU 1, migration of a page CPU 2 allocated, cma free on CPU 3."""
+    m = boot()
+    pfn = alloc(m, "on 2 alloc 0 movable highmem cma")
+    area = area_of(m, pfn)
+    out = m.cmd(f"on 1 cma alloc {area['idx']} {area['pages']}", timeout=60)
+    mo = re.search(r"pfn (0x[0-9a-f]+)-.*, 1 pages migrated$", out, re.M)
+    assert mo, out
+    assert live_rows(m)[0][1] == "migrated (1)"
+    out = m.cmd(f"on 3 cma free {area['idx']} {int(mo.group(1), 16) << 12:#x} {area['pages']}")
+    assert "done" in out, out
+    new = live_rows(m)[0][0]
+    assert "freed" in m.cmd(f"on 1 free {new << 12:#x}")
+    mmcheck_clean(m)
+    assert m.poweroff() == 0
+
+
+@case
 def bench_cma_runs_and_leaves_clean():
     m = boot()
     m.cmd("drain")
