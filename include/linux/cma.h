@@ -92,4 +92,57 @@ void dma_contiguous_early_fixup(phys_addr_t base, unsigned long size);
 /* cma= handler (early_param); exported for the host tests. */
 int early_cma(char *p);
 
+/* ---- allocation (kernel/mm/cma_alloc.c, Linux's mm/cma.c and lib/bitmap.c) ---- */
+
+/* Linux's CONFIG_CMA_ALIGNMENT: dma_alloc_from_contiguous aligns to at most 2^8 pages. */
+#ifndef CONFIG_CMA_ALIGNMENT
+#define CONFIG_CMA_ALIGNMENT 8
+#endif
+
+struct page;
+
+/*
+ * count pages of cma, the first aligned to 2^align pages (align is an order), through
+ * alloc_contig_range; each page refcount 1. NULL on failure, reported unless no_warn.
+ */
+struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align, bool no_warn);
+/* Does pages lie in cma? */
+bool cma_pages_valid(struct cma *cma, const struct page *pages, unsigned long count);
+/* Give back count pages from pages (free_contig_range, bits cleared); false if not cma's. */
+bool cma_release(struct cma *cma, const struct page *pages, unsigned long count);
+/* pimm (for mm-check): cma_alloc/cma_release calls running now (bits and pages may differ). */
+extern int cma_in_progress;
+/* Pages whose bits are set (allocated by cma_alloc), under cma->lock. */
+unsigned long cma_used_pages(struct cma *cma);
+/* Is pfn's bit in cma set? */
+bool cma_bit_allocated(struct cma *cma, unsigned long pfn);
+
+/* Bits in the area's allocation bitmap (mm/cma.h). */
+static inline unsigned long cma_bitmap_maxno(const struct cma *cma)
+{
+	return cma->count >> cma->order_per_bit;
+}
+
+/* The bitmap arithmetic of mm/cma.c (exported for the host tests and the shell). */
+unsigned long cma_bitmap_aligned_mask(const struct cma *cma, unsigned int align_order);
+unsigned long cma_bitmap_aligned_offset(const struct cma *cma, unsigned int align_order);
+unsigned long cma_bitmap_pages_to_bits(const struct cma *cma, unsigned long pages);
+/* Linux's lib/bitmap.c search: nr clear bits from start, (index + align_offset) & align_mask == 0. */
+unsigned long bitmap_find_next_zero_area_off(const unsigned long *map, unsigned long size,
+					     unsigned long start, unsigned int nr,
+					     unsigned long align_mask, unsigned long align_offset);
+/* The first bit >= start equal to val (find_next_bit / find_next_zero_bit), or size. */
+unsigned long find_next_bit_val(const unsigned long *map, unsigned long size,
+				unsigned long start, bool val);
+/* Set (val) or clear nr bits from start (bitmap_set / bitmap_clear). */
+void bitmap_set_range(unsigned long *map, unsigned long start, unsigned long nr, bool val);
+
+/*
+ * Linux's kernel/dma/contiguous.c, without struct device: cma NULL means the default area.
+ * align is capped at CONFIG_CMA_ALIGNMENT. (dma_alloc_coherent is wired to these elsewhere.)
+ */
+struct page *dma_alloc_from_contiguous(struct cma *cma, size_t count, unsigned int align,
+				       bool no_warn);
+bool dma_release_from_contiguous(struct cma *cma, struct page *pages, int count);
+
 #endif

@@ -38,6 +38,11 @@
 #define __GFP_COMP 0x40000u
 #define __GFP_NOMEMALLOC 0x80000u
 #define __GFP_HARDWALL 0x100000u
+/*
+ * pimm only (Android kernels had a __GFP_CMA): a movable request takes MIGRATE_CMA pageblocks
+ * first, so that the shell can put a movable page inside a CMA area on demand.
+ */
+#define __GFP_CMA_FIRST 0x4000000u
 
 #define GFP_ZONEMASK (__GFP_DMA | __GFP_HIGHMEM | __GFP_DMA32 | __GFP_MOVABLE)
 #define GFP_MOVABLE_MASK (__GFP_RECLAIMABLE | __GFP_MOVABLE)
@@ -99,6 +104,15 @@ void free_pages(unsigned long addr, unsigned int order);
 void drain_local_pages(struct zone *zone);
 /* The same for every online CPU (6.1: remotely, under each pageset's lock). */
 void drain_all_pages(struct zone *zone);
+/*
+ * Allocate exactly [start, end) (kernel/mm/page_contig.c, for cma_alloc): isolate its
+ * pageblocks, migrate the movable pages out, take the free pages; each page refcount 1.
+ * 0, -EBUSY (an unmovable page, a race) or -ENOMEM; on failure nothing is taken.
+ */
+int alloc_contig_range(unsigned long start, unsigned long end, unsigned int migratetype,
+		       gfp_t gfp_mask);
+/* Free nr_pages pages from pfn one by one (what alloc_contig_range gave). */
+void free_contig_range(unsigned long pfn, unsigned long nr_pages);
 /* A CMA pageblock (reserved until now) becomes MIGRATE_CMA and is freed as one block. */
 void init_cma_reserved_pageblock(struct page *page);
 

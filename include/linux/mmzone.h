@@ -187,6 +187,7 @@ struct zone {
 	unsigned long spanned_pages; /* zone_end_pfn - zone_start_pfn, holes included */
 	unsigned long present_pages; /* pages of memory in the span (NOMAP included) */
 	unsigned long cma_pages;
+	unsigned long nr_isolate_pageblock; /* MIGRATE_ISOLATE pageblocks (zone->lock) */
 	const char *name;
 	int initialized;
 	spinlock_t lock;

@@ -44,12 +44,6 @@ void init_cma_reserved_pageblock(struct page *page)
 	page_zone(page)->cma_pages += pageblock_nr_pages;
 }
 
-/* Bits in the area's allocation bitmap. */
-static unsigned long cma_bitmap_maxno(const struct cma *cma)
-{
-	return cma->count >> cma->order_per_bit;
-}
-
 /* The order of the smallest block holding size bytes. */
 static unsigned int get_order(unsigned long size)
 {

@@ -84,7 +84,8 @@ static bool pfn_in_cma_block(struct page *page)
 
 /* Every block on zone's free lists: shape, type, order, count; returns violations. */
 static int check_zone_free_lists(struct zone *zone, unsigned long *free_pages,
-				 unsigned long *cma_pages, unsigned long *nr_blocks,
+				 unsigned long *cma_pages, unsigned long *isolated_pages,
+				 unsigned long *nr_blocks,
 				 void (*report)(const char *fmt, ...) __printf(1, 2))
 {
 	unsigned long zstart = zone->zone_start_pfn, zend = zone_end_pfn(zone);
@@ -157,6 +158,8 @@ static int check_zone_free_lists(struct zone *zone, unsigned long *free_pages,
 				}
 				if (!is_migrate_isolate(mt))
 					*free_pages += 1UL << order;
+				else
+					*isolated_pages += 1UL << order;
 				if (is_migrate_cma(mt))
 					*cma_pages += 1UL << order;
 			}
@@ -258,10 +261,12 @@ int check_free_areas(void (*report)(const char *fmt, ...) __printf(1, 2))
 
 	for_each_populated_zone(zone) {
 		unsigned long free_pages = 0, cma_pages = 0, nr_blocks = 0, pcp_pages = 0, flags;
+		unsigned long isolated = 0; /* free in isolated pageblocks: not NR_FREE_PAGES */
 		long expect;
 
 		lock_zone_lists(zone, &flags);
-		bad += check_zone_free_lists(zone, &free_pages, &cma_pages, &nr_blocks, report);
+		bad += check_zone_free_lists(zone, &free_pages, &cma_pages, &isolated, &nr_blocks,
+					     report);
 		bad += check_zone_buddy_pages(zone, nr_blocks, report);
 		if ((long)free_pages != zone->vm_stat[NR_FREE_PAGES])
 			bad++, report("zone %s: NR_FREE_PAGES %ld, the free lists hold %lu",
@@ -270,11 +275,11 @@ int check_free_areas(void (*report)(const char *fmt, ...) __printf(1, 2))
 			bad++, report("zone %s: NR_FREE_CMA_PAGES %ld, the CMA lists hold %lu",
 				      zone->name, zone->vm_stat[NR_FREE_CMA_PAGES], cma_pages);
 		bad += check_zone_pcp(zone, &pcp_pages, report);
-		expect = (long)(free_pages + pcp_pages) + zone->nr_allocated;
+		expect = (long)(free_pages + isolated + pcp_pages) + zone->nr_allocated;
 		if ((long)zone_managed_pages(zone) != expect)
-			bad++, report("zone %s: managed %lu != free %lu + per-CPU %lu + allocated %ld",
-				      zone->name, zone_managed_pages(zone), free_pages, pcp_pages,
-				      zone->nr_allocated);
+			bad++, report("zone %s: managed %lu != free %lu + isolated %lu + per-CPU %lu "
+				      "+ allocated %ld", zone->name, zone_managed_pages(zone),
+				      free_pages, isolated, pcp_pages, zone->nr_allocated);
 		unlock_zone_lists(zone, flags);
 	}
 	return bad;

@@ -32,6 +32,8 @@ void zone_pcp_init(struct zone *zone);
 #define ALLOC_CMA 0x80
 #define ALLOC_NOFRAGMENT 0x0 /* 0x100 only with ZONE_DMA32, which ARM lacks */
 #define ALLOC_KSWAPD 0x800
+/* pimm: CMA pageblocks first, whatever the balance (__GFP_CMA_FIRST; bypasses the pcp) */
+#define ALLOC_CMA_FIRST 0x1000
 
 /* How a block is freed (Linux's fpi_t): FPI_TO_TAIL queues it at the list tail. */
 typedef unsigned int fpi_t;
@@ -120,6 +122,11 @@ void memblock_free_pages(struct page *page, unsigned long pfn, unsigned int orde
 /* The full watermark check (free pages, lowmem_reserve, a free block of >= order). */
 bool __zone_watermark_ok(struct zone *z, unsigned int order, unsigned long mark,
 			 int highest_zoneidx, unsigned int alloc_flags, long free_pages);
+/* page_buddy.c: move the free blocks of page's pageblock to migratetype's lists; pages moved. */
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype,
+			 int *num_movable);
+/* page_buddy.c: take a free block off its list (zone->lock held, counters kept); its pages. */
+unsigned long __isolate_free_page(struct page *page, unsigned int order);
 /* The first fallback migratetype with a free block of this order, or -1 (and can_steal). */
 int find_suitable_fallback(struct free_area *area, unsigned int order, int migratetype,
 			   bool only_stealable, bool *can_steal);

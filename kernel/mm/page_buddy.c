@@ -68,9 +68,14 @@ static inline bool page_is_buddy(struct page *page, struct page *buddy, unsigned
 	return true;
 }
 
-/* The buddy of the block at pfn if it is free at this order, else NULL; *buddy_pfn either way. */
-static struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn, unsigned int order,
-					unsigned long *buddy_pfn)
+/*
+ * The buddy of the block at pfn if it is free at this order, else NULL; *buddy_pfn either way.
+ * Always inlined: __free_one_page's merge loop calls it once per order (GCC's own choice
+ * flips with the size of this file).
+ */
+static __always_inline struct page *find_buddy_page_pfn(struct page *page, unsigned long pfn,
+							unsigned int order,
+							unsigned long *buddy_pfn)
 {
 	unsigned long __buddy_pfn = __find_buddy_pfn(pfn, order);
 	struct page *buddy = page + (__buddy_pfn - pfn);
@@ -353,6 +358,23 @@ void free_pages(unsigned long addr, unsigned int order)
 /* ---- taking blocks off the free lists --------------------------------------------------- */
 
 /*
+ * See internal.h (Linux's __isolate_free_page, for alloc_contig_range's
+ * isolate_freepages_range): a free block leaves its list; its pages stop counting as free
+ * unless its pageblock is isolated (then they already did). zone->lock held.
+ */
+unsigned long __isolate_free_page(struct page *page, unsigned int order)
+{
+	struct zone *zone = page_zone(page);
+	int mt = get_pageblock_migratetype(page);
+
+	if (!is_migrate_isolate(mt))
+		__mod_zone_freepage_state(zone, -(1L << order), mt);
+	del_page_from_free_list(page, zone, order);
+	zone_allocated_add(zone, 1L << order);
+	return 1UL << order;
+}
+
+/*
  * Split a 2^high block down to 2^low: each time the upper half goes to the head of the
  * free list one order below; the caller keeps the lowest part.
  *
@@ -426,9 +448,8 @@ static int move_freepages(struct zone *zone, unsigned long start_pfn, unsigned l
 	return pages_moved;
 }
 
-/* move_freepages over the pageblock holding page (0 if it sticks out of the zone). */
-static int move_freepages_block(struct zone *zone, struct page *page, int migratetype,
-				int *num_movable)
+/* See internal.h: move_freepages over page's pageblock (0 if it sticks out of the zone). */
+int move_freepages_block(struct zone *zone, struct page *page, int migratetype, int *num_movable)
 {
 	unsigned long start_pfn, end_pfn, pfn;
 
@@ -609,7 +630,8 @@ struct page *__rmqueue(struct zone *zone, unsigned int order, int migratetype,
 	struct page *page;
 
 	if ((alloc_flags & ALLOC_CMA) &&
-	    zone_page_state(zone, NR_FREE_CMA_PAGES) > zone_page_state(zone, NR_FREE_PAGES) / 2) {
+	    ((alloc_flags & ALLOC_CMA_FIRST) ||
+	     zone_page_state(zone, NR_FREE_CMA_PAGES) > zone_page_state(zone, NR_FREE_PAGES) / 2)) {
 		page = __rmqueue_cma_fallback(zone, order);
 		if (page)
 			return page;
@@ -673,7 +695,7 @@ static struct page *rmqueue(struct zone *zone, unsigned int order, unsigned int 
 {
 	struct page *page = NULL;
 
-	if (likely(pcp_allowed_order(order)) &&
+	if (likely(pcp_allowed_order(order)) && !(alloc_flags & ALLOC_CMA_FIRST) &&
 	    ((alloc_flags & ALLOC_CMA) || migratetype != MIGRATE_MOVABLE))
 		page = rmqueue_pcplist(zone, order, migratetype, alloc_flags);
 	if (!page)
@@ -796,6 +818,8 @@ static inline unsigned int gfp_to_alloc_flags_cma(gfp_t gfp_mask, unsigned int a
 {
 	if (gfp_migratetype(gfp_mask) == MIGRATE_MOVABLE)
 		alloc_flags |= ALLOC_CMA;
+	if ((gfp_mask & __GFP_CMA_FIRST) && (alloc_flags & ALLOC_CMA))
+		alloc_flags |= ALLOC_CMA_FIRST; /* pimm: the shell's `alloc ... movable cma` */
 	return alloc_flags;
 }
 

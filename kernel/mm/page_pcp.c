@@ -32,10 +32,12 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 {
 	int min_pindex = 0, max_pindex = NR_PCP_LISTS - 1;
 	struct page *page;
+	bool isolated_pageblocks;
 
 	count = min(pcp->count, count);
 	pindex = pindex - 1; /* the list just used is drained first */
 	spin_lock(&zone->lock);
+	isolated_pageblocks = zone->nr_isolate_pageblock != 0;
 	while (count > 0) {
 		struct list_head *list;
 		unsigned int order;
@@ -64,6 +66,9 @@ static void free_pcppages_bulk(struct zone *zone, int count, struct per_cpu_page
 			count -= nr_pages;
 			pcp->count -= nr_pages;
 			VM_BUG_ON_PAGE(is_migrate_isolate(mt), page);
+			/* its pageblock may have been isolated since (alloc_contig_range) */
+			if (unlikely(isolated_pageblocks))
+				mt = get_pageblock_migratetype(page);
 			__free_one_page(page, page_to_pfn(page), zone, order, mt, FPI_NONE);
 		} while (count > 0 && !list_empty(list));
 	}

@@ -21,12 +21,21 @@
  * order <= 3 request takes the head of this CPU's per-CPU list (refilled by rmqueue_bulk
  * when empty), larger ones come from the buddy lists under the zone lock (page_buddy.c
  * rmqueue).
+ *
+ * An order-0 `alloc 0 movable` page is a non-LRU movable page (include/linux/migrate.h):
+ * its mapping points at shell_movable_ops, so alloc_contig_range (cma_alloc) may migrate it;
+ * migrate_page copies it and moves the live_block to the new pfn. `cma` (pimm's
+ * __GFP_CMA_FIRST) puts a movable block in a CMA pageblock; `pinned` keeps a second
+ * reference, as a pin would, so migration fails (-EAGAIN, then -EBUSY). Blocks of higher
+ * orders are not movable (Linux's non-LRU movable pages are single pages).
  */
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
 #include <linux/gfp.h>
 #include <linux/kernel.h>
+#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
 #include <linux/spinlock.h>
@@ -46,6 +55,10 @@ struct live_block {
 	u8 cpu;     /* the CPU that allocated it */
 	u8 pcp;     /* served from that CPU's per-CPU list */
 	u8 refill;  /* blocks rmqueue_bulk moved onto the list to serve it (0: a list hit) */
+	u8 movable; /* a non-LRU movable page (shell_movable_ops) */
+	u8 pinned;  /* holds a second reference: migration fails */
+	u8 isolated; /* taken for migration right now (free refuses it) */
+	u8 migrated; /* times it moved */
 };
 
 static struct live_block live[MAX_LIVE];
@@ -178,6 +191,92 @@ void free_fingerprint(struct free_fingerprint *fp)
 	}
 }
 
+/* ---- the live blocks as non-LRU movable pages ------------------------------------------- */
+
+/* The movable live block at pfn, or NULL (live_lock held). */
+static struct live_block *live_movable(unsigned long pfn)
+{
+	for (unsigned int i = 0; i < nr_live; i++)
+		if (live[i].pfn == pfn && live[i].movable)
+			return &live[i];
+	return NULL;
+}
+
+/* The page is no longer movable: its mapping cleared under the page lock. */
+static void movable_page_release(struct page *page)
+{
+	while (!trylock_page(page))
+		continue; /* a migrating CPU holds it for a moment */
+	__ClearPageMovable(page);
+	unlock_page(page);
+}
+
+/* movable_operations.isolate_page: a live, not yet isolated block may be taken. */
+static bool shell_isolate_page(struct page *page, isolate_mode_t mode)
+{
+	struct live_block *b;
+	unsigned long flags;
+	bool ok = false;
+
+	(void)mode;
+	spin_lock_irqsave(&live_lock, flags);
+	b = live_movable(page_to_pfn(page));
+	if (b && !b->isolated) {
+		b->isolated = 1;
+		ok = true;
+	}
+	spin_unlock_irqrestore(&live_lock, flags);
+	return ok;
+}
+
+/*
+ * movable_operations.migrate_page: copy src to dst and move the block there; the block's
+ * reference to src is dropped (the isolation's stays for migrate_pages). A second holder
+ * (pinned) makes it -EAGAIN, as an unexpected refcount does in Linux.
+ */
+static int shell_migrate_page(struct page *dst, struct page *src, enum migrate_mode mode)
+{
+	struct live_block *b;
+	unsigned long flags;
+	int rc = -EAGAIN;
+
+	(void)mode;
+	spin_lock_irqsave(&live_lock, flags);
+	b = live_movable(page_to_pfn(src));
+	if (b && page_count(src) == 2) { /* the block's reference and the isolation's */
+		migrate_page_copy(dst, src);
+		b->pfn = page_to_pfn(dst);
+		b->isolated = 0;
+		if (b->migrated < 255)
+			b->migrated++;
+		__SetPageMovable(dst, page_movable_ops(src));
+		__ClearPageMovable(src);
+		page_ref_dec(src);
+		rc = MIGRATEPAGE_SUCCESS;
+	}
+	spin_unlock_irqrestore(&live_lock, flags);
+	return rc;
+}
+
+/* movable_operations.putback_page: migration gave up, the block may be freed again. */
+static void shell_putback_page(struct page *page)
+{
+	struct live_block *b;
+	unsigned long flags;
+
+	spin_lock_irqsave(&live_lock, flags);
+	b = live_movable(page_to_pfn(page));
+	if (b)
+		b->isolated = 0;
+	spin_unlock_irqrestore(&live_lock, flags);
+}
+
+static const struct movable_operations shell_movable_ops = {
+	.isolate_page = shell_isolate_page,
+	.migrate_page = shell_migrate_page,
+	.putback_page = shell_putback_page,
+};
+
 /* ---- alloc ----------------------------------------------------------------------------- */
 
 /* The allocator has pages (mem_init ran); else print why not and fail. */
@@ -195,9 +294,10 @@ static const char *gfp_name(gfp_t gfp)
 	static char buf[80];
 	gfp_t base = (gfp & __GFP_ATOMIC) ? GFP_ATOMIC : GFP_KERNEL;
 
-	ksnprintf(buf, sizeof(buf), "%s%s%s%s", base == GFP_ATOMIC ? "GFP_ATOMIC" : "GFP_KERNEL",
+	ksnprintf(buf, sizeof(buf), "%s%s%s%s%s", base == GFP_ATOMIC ? "GFP_ATOMIC" : "GFP_KERNEL",
 		  (gfp & __GFP_HIGHMEM) ? "|__GFP_HIGHMEM" : "",
-		  (gfp & __GFP_MOVABLE) ? "|__GFP_MOVABLE" : "", (gfp & __GFP_ZERO) ? "|__GFP_ZERO" : "");
+		  (gfp & __GFP_MOVABLE) ? "|__GFP_MOVABLE" : "", (gfp & __GFP_ZERO) ? "|__GFP_ZERO" : "",
+		  (gfp & __GFP_CMA_FIRST) ? "|__GFP_CMA_FIRST" : "");
 	return buf;
 }
 
@@ -214,7 +314,9 @@ static void live_row(const struct live_block *b)
 	phys_addr_t pa = PFN_PHYS(b->pfn);
 	char from[24];
 
-	if (!b->pcp)
+	if (b->migrated)
+		ksnprintf(from, sizeof(from), "migrated (%u)", b->migrated);
+	else if (!b->pcp)
 		ksnprintf(from, sizeof(from), "buddy lists");
 	else if (b->refill)
 		ksnprintf(from, sizeof(from), "pcp (refill %u)", b->refill);
@@ -230,11 +332,12 @@ static void live_row(const struct live_block *b)
 }
 
 /* Flags words of `alloc` -> gfp; prints the error itself. */
-static int parse_alloc_flags(const char *cmd, int argc, char **argv, gfp_t *gfp)
+static int parse_alloc_flags(const char *cmd, int argc, char **argv, gfp_t *gfp, bool *pinned)
 {
 	bool atomic = false;
 	gfp_t extra = 0;
 
+	*pinned = false;
 	for (int i = 0; i < argc; i++) {
 		if (!strcmp(argv[i], "movable"))
 			extra |= __GFP_MOVABLE;
@@ -244,10 +347,16 @@ static int parse_alloc_flags(const char *cmd, int argc, char **argv, gfp_t *gfp)
 			extra |= __GFP_ZERO;
 		else if (!strcmp(argv[i], "atomic"))
 			atomic = true;
+		else if (!strcmp(argv[i], "cma"))
+			extra |= __GFP_CMA_FIRST;
+		else if (!strcmp(argv[i], "pinned"))
+			*pinned = true;
 		else
-			return shell_error(cmd, "unknown flag '%s' (movable, highmem, zero, atomic)",
-					   argv[i]);
+			return shell_error(cmd, "unknown flag '%s' (movable, highmem, zero, atomic, "
+					   "cma, pinned)", argv[i]);
 	}
+	if ((extra & __GFP_CMA_FIRST) && !(extra & __GFP_MOVABLE))
+		return shell_error(cmd, "cma needs movable (only movable allocations may use CMA)");
 	*gfp = (atomic ? GFP_ATOMIC : GFP_KERNEL) | extra;
 	return 0;
 }
@@ -285,13 +394,14 @@ static int cmd_alloc(int argc, char **argv)
 	unsigned int order = 0;
 	unsigned long flags;
 	struct page *page;
+	bool pinned;
 	gfp_t gfp = 0;
 	int zi;
 
 	if (argc < 2)
 		return shell_usage(argv[0]);
 	if (parse_order(argv[0], argv[1], &order) ||
-	    parse_alloc_flags(argv[0], argc - 2, argv + 2, &gfp) || allocator_live(argv[0]))
+	    parse_alloc_flags(argv[0], argc - 2, argv + 2, &gfp, &pinned) || allocator_live(argv[0]))
 		return -1;
 	if (nr_live == MAX_LIVE)
 		return shell_error(argv[0], "%u live blocks already: free some first", MAX_LIVE);
@@ -315,7 +425,7 @@ static int cmd_alloc(int argc, char **argv)
 	 * refill of n blocks by rmqueue_bulk first raises it by n * 2^order. (A drain in the slow
 	 * path lowers it more: then the refill is not known.)
 	 */
-	if (order <= PAGE_ALLOC_COSTLY_ORDER) {
+	if (order <= PAGE_ALLOC_COSTLY_ORDER && !(gfp & __GFP_CMA_FIRST)) { /* that skips the pcp */
 		int delta = after[zi] - before[zi];
 
 		b.pcp = 1;
@@ -323,14 +433,21 @@ static int cmd_alloc(int argc, char **argv)
 			b.refill = (u8)((delta + (1 << order)) >> order);
 	}
 
+	b.pinned = pinned;
+	if (pinned)
+		get_page(page);
 	spin_lock_irqsave(&live_lock, flags);
+	if (order == 0 && (gfp & __GFP_MOVABLE)) {
+		b.movable = 1;
+		__SetPageMovable(page, &shell_movable_ops);
+	}
 	live[nr_live++] = b;
 	spin_unlock_irqrestore(&live_lock, flags);
 	live_header();
 	live_row(&b);
 	return 0;
 }
-SHELL_CMD("alloc", cmd_alloc, "alloc ORDER [movable] [highmem] [zero] [atomic]",
+SHELL_CMD("alloc", cmd_alloc, "alloc ORDER [movable] [highmem] [zero] [atomic] [cma] [pinned]",
 	  "alloc_pages(GFP_KERNEL..., ORDER) on this CPU: the block, its zone, which list served it");
 
 /* ---- free ------------------------------------------------------------------------------ */
@@ -390,14 +507,22 @@ static int cmd_free(int argc, char **argv)
 		return shell_error(argv[0], "the block at %s has order %u, not %u", argv[1],
 				   live[i].order, order);
 	}
+	if (i >= 0 && live[i].isolated) {
+		spin_unlock_irqrestore(&live_lock, flags);
+		return shell_error(argv[0], "the page at %s is being migrated: try again", argv[1]);
+	}
 	if (i >= 0) {
 		b = live[i];
 		live[i] = live[--nr_live];
+		if (b.movable) /* under the page lock, as Linux's owners do */
+			movable_page_release(pfn_to_page(b.pfn));
 	}
 	spin_unlock_irqrestore(&live_lock, flags);
 	if (i < 0)
 		return -1;
 	page = pfn_to_page(b.pfn);
+	if (b.pinned)
+		page_ref_dec(page); /* the pin */
 	__free_pages(page, b.order);
 	if (b.order <= PAGE_ALLOC_COSTLY_ORDER)
 		shprintf("freed order-%u block at pfn %#lx (%s) to cpu %u's per-CPU list\n",
@@ -412,7 +537,7 @@ SHELL_CMD("free", cmd_free, "free ADDR [ORDER]",
 
 static int cmd_allocs(int argc, char **argv)
 {
-	unsigned long flags, pages = 0;
+	unsigned long flags, pages = 0, movable = 0, pinned = 0;
 
 	if (argc != 1)
 		return shell_usage(argv[0]);
@@ -422,7 +547,12 @@ static int cmd_allocs(int argc, char **argv)
 	for (unsigned int i = 0; i < nr_live; i++) {
 		live_row(&live[i]);
 		pages += 1UL << live[i].order;
+		movable += live[i].movable;
+		pinned += live[i].pinned;
 	}
+	if (movable || pinned)
+		shprintf("%lu movable page%s (non-LRU, may migrate), %lu pinned\n", movable,
+			 movable == 1 ? "" : "s", pinned);
 	shprintf("%u live block%s, %lu pages\n", nr_live, nr_live == 1 ? "" : "s", pages);
 	spin_unlock_irqrestore(&live_lock, flags);
 	return 0;

@@ -42,6 +42,7 @@
 #include <asm/smp.h>
 #include <pimm/allocs.h>
 #include <pimm/cmd_vmalloc.h>
+#include <pimm/cma_shell.h>
 #include <pimm/shell.h>
 #include <pimm/vsprintf.h>
 
@@ -411,6 +412,8 @@ static int cmd_bench(int argc, char **argv)
 		return cmd_bench_kmalloc(argc - 1, argv + 1);
 	if (argc >= 2 && !strcmp(argv[1], "vmalloc"))
 		return cmd_bench_vmalloc(argc - 1, argv + 1); /* kernel/shell/cmd_vmalloc.c */
+	if (argc >= 2 && !strcmp(argv[1], "cma"))
+		return cmd_bench_cma(argc - 1, argv + 1);
 	if (argc > 2)
 		return shell_usage(argv[0]);
 	if (argc == 2 && shell_parse_u32(argv[0], "pair count", argv[1], &n))
@@ -445,5 +448,5 @@ static int cmd_bench(int argc, char **argv)
 		 "Reclaimable pairs used stays Reclaimable)\n");
 	return 0;
 }
-SHELL_CMD("bench", cmd_bench, "bench [kmalloc|vmalloc] [N]",
+SHELL_CMD("bench", cmd_bench, "bench [kmalloc|vmalloc|cma] [N]",
 	  "time N order-0 alloc+free pairs via the per-CPU list and via the buddy lists");

@@ -12,9 +12,10 @@ import subprocess
 
 from systest import boot, case, expect_error, run, symbol
 
+# the stages mm-check always runs, in order; later stages (SHELL_MMCHECK: cma, ...) follow them
 STAGES = ["memblock", "page tables", "zones", "percpu", "allocator"]
 # then the stages later code registers with SHELL_MMCHECK, in link order
-LATER_STAGES = ["pkmap", "slab", "vmalloc"]
+LATER_STAGES = ["cma", "pkmap", "slab", "vmalloc"]
 
 
 def mmcheck(m):
