@@ -7,7 +7,7 @@
  * mapping. The table starts with what every ARM CPU gets and is then finished for ours:
  *
  *   base (any ARM)            + ARMv7, TEX remap on   + SMP (shared)     + domain
- *   device: XN pages, AP_W    XN, TEX[0]=1 (index 4) -                  IO
+ *   device: XN pages, AP_W    XN, TEX[0]=1 (index 4) WC, CACHED: SHARED/S IO
  *   memory: P|Y|D, AP_W       MT_WRITEALLOC / WBWA,   L_PTE_SHARED / S   KERNEL
  *                             XN on RW/RO sections
  *   vectors: RDONLY           MT_WRITEALLOC           L_PTE_SHARED       VECTORS
@@ -79,6 +79,11 @@ static void v7_device_types(void)
 	mem_types[MT_DEVICE].prot_sect |= PMD_SECT_TEX(1);
 	mem_types[MT_DEVICE_NONSHARED].prot_sect |= PMD_SECT_TEX(1);
 	mem_types[MT_DEVICE_WC].prot_sect |= PMD_SECT_BUFFERABLE;
+	/* SMP (the boot sections carry S): write-combined and cached device memory is shared too */
+	for (int t = MT_DEVICE_CACHED; t <= MT_DEVICE_WC; t++) {
+		mem_types[t].prot_sect |= PMD_SECT_S;
+		mem_types[t].prot_pte |= L_PTE_SHARED;
+	}
 }
 
 /* Normal memory: write-back write-allocate (TEX remap index 7), shared on SMP. */

@@ -70,6 +70,9 @@ static void test_mem_types_match_linux(void **state)
 {
 	static const struct { int t; u32 pte, l1, sect, hw; } exp[] = {
 		{MT_DEVICE, 0x653, 0x41, 0x11452, 0x453},
+		/* SMP: shared write-combined / cached device memory (ioremap_wc, ioremap_cache) */
+		{MT_DEVICE_WC, 0x667, 0x41, 0x10456, 0x417},
+		{MT_DEVICE_CACHED, 0x66f, 0x41, 0x1045e, 0x41f},
 		{MT_MEMORY_RWX, 0x45f, 0x01, 0x1140e, 0x45e},
 		{MT_MEMORY_RW, 0x65f, 0x01, 0x1141e, 0x45f},
 		{MT_MEMORY_RO, 0x6df, 0x01, 0x1941e, 0x65f},
