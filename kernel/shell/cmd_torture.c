@@ -44,13 +44,11 @@
 #include <pimm/cmd_vmalloc.h>
 #include <pimm/cma_shell.h>
 #include <pimm/shell.h>
+#include <pimm/torture.h>
 #include <pimm/vsprintf.h>
 
-#define TORTURE_LIVE 64        /* live blocks per CPU */
 #define TORTURE_MAX_OPS 10000000
-#define TORTURE_CHECKS 8       /* mm-check runs on CPU 0 during the run */
 #define TORTURE_STAMP 0x746f7274u /* "tort", xor the pfn: written into each lowmem block */
-#define TORTURE_INBOX 32       /* blocks waiting to be freed by the next CPU */
 
 /* The gfp flags torture draws from (all __GFP_NOWARN: failures are counted, not logged). */
 static const gfp_t torture_gfp[] = {
@@ -61,42 +59,6 @@ static const gfp_t torture_gfp[] = {
 	GFP_ATOMIC,
 	GFP_HIGHUSER_MOVABLE,
 };
-
-struct torture_block {
-	unsigned long pfn;
-	unsigned int order;
-};
-
-/* One CPU's share of a run and what it saw. */
-struct torture_cpu {
-	u32 rng;
-	unsigned long ops, allocs, fails, frees, passed, bad;
-	unsigned int nr;
-	struct torture_block live[TORTURE_LIVE];
-	int done;
-};
-
-static struct torture_cpu tcpu[NR_CPUS];
-
-/* Blocks one CPU allocated and hands to the next to free (frees from another CPU's list). */
-struct torture_inbox {
-	spinlock_t lock;
-	unsigned int n;
-	struct torture_block b[TORTURE_INBOX];
-};
-static struct torture_inbox inbox[NR_CPUS];
-static int torture_check_bad, torture_checks;
-
-/* xorshift32: the next pseudo-random number of this CPU's sequence. */
-static u32 torture_rand(struct torture_cpu *t)
-{
-	u32 x = t->rng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return t->rng = x;
-}
 
 /* An order: mostly the per-CPU-list orders 0-3, one time in ten 4..10. */
 static unsigned int torture_order(struct torture_cpu *t)
@@ -114,28 +76,15 @@ static unsigned int torture_order(struct torture_cpu *t)
 	return 4 + torture_rand(t) % (MAX_ORDER - 4);
 }
 
-/* One violation line of the mm-check run during torture. */
-static __printf(1, 2) void torture_report(const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvscnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	shprintf("torture: mm-check: %s\n", buf);
-}
-
 /* A problem with one block (counted; printed, whichever CPU found it). */
-static void torture_bad(struct torture_cpu *t, const char *what, unsigned long pfn,
-			unsigned int order)
+static void block_bad(struct torture_cpu *t, const char *what, unsigned long pfn,
+		      unsigned int order)
 {
-	t->bad++;
-	shprintf("torture: cpu%u: order-%u block at pfn %#lx: %s\n", smp_processor_id(), order,
-		 pfn, what);
+	torture_bad(t, "order-%u block at pfn %#lx: %s", order, pfn, what);
 }
 
-static void torture_alloc(struct torture_cpu *t)
+/* alloc_pages of a random order and gfp; checked, and stamped when it is lowmem. */
+static bool pages_alloc(struct torture_cpu *t, struct torture_item *it)
 {
 	unsigned int order = torture_order(t);
 	gfp_t gfp = torture_gfp[torture_rand(t) % ARRAY_SIZE(torture_gfp)];
@@ -143,120 +92,48 @@ static void torture_alloc(struct torture_cpu *t)
 	unsigned long pfn;
 	u32 *p;
 
-	if (!page) {
-		t->fails++;
-		return;
-	}
-	t->allocs++;
+	if (!page)
+		return false;
 	pfn = page_to_pfn(page);
 	if (pfn & ((1UL << order) - 1))
-		torture_bad(t, "not naturally aligned", pfn, order);
+		block_bad(t, "not naturally aligned", pfn, order);
 	if (page_ref_count(page) != 1 || PageBuddy(page) || PageReserved(page))
-		torture_bad(t, "handed out with a wrong refcount or flags", pfn, order);
+		block_bad(t, "handed out with a wrong refcount or flags", pfn, order);
 	if (!PageHighMem(page)) {
 		p = page_address(page);
 		if ((gfp & __GFP_ZERO) && (p[0] || p[(PAGE_SIZE << order) / 4 - 1]))
-			torture_bad(t, "__GFP_ZERO block not zeroed", pfn, order);
+			block_bad(t, "__GFP_ZERO block not zeroed", pfn, order);
 		p[0] = TORTURE_STAMP ^ pfn;
 	}
-	t->live[t->nr].pfn = pfn;
-	t->live[t->nr].order = order;
-	t->nr++;
+	*it = (struct torture_item){.p = page, .size = order};
+	return true;
 }
 
-/* Is the stamp torture wrote into the block still there (nobody else was given it)? */
-static void torture_check_stamp(struct torture_cpu *t, const struct torture_block *b)
+/* The stamp still there (nobody else was handed the block), then __free_pages. */
+static void pages_free(struct torture_cpu *t, const struct torture_item *it)
 {
-	struct page *page = pfn_to_page(b->pfn);
+	struct page *page = it->p;
+	unsigned long pfn = page_to_pfn(page);
 
-	if (!PageHighMem(page) && *(u32 *)page_address(page) != (TORTURE_STAMP ^ b->pfn))
-		torture_bad(t, "stamp overwritten: handed out twice?", b->pfn, b->order);
+	if (!PageHighMem(page) && *(u32 *)page_address(page) != (TORTURE_STAMP ^ pfn))
+		block_bad(t, "stamp overwritten: handed out twice?", pfn, it->size);
+	__free_pages(page, it->size);
 }
 
-/* The next online CPU after this one. */
-static unsigned int torture_next_cpu(void)
+/* Now and then (one step in 800) this CPU's per-CPU lists go back to the buddy lists. */
+static void pages_step(struct torture_cpu *t, u32 r)
 {
-	unsigned int cpu = smp_processor_id();
-
-	do
-		cpu = (cpu + 1) % NR_CPUS;
-	while (!cpu_online(cpu));
-	return cpu;
+	if (r == 99 && (torture_rand(t) & 7) == 0)
+		drain_local_pages(NULL);
 }
 
-/* Free live block i, or one time in eight hand it to the next CPU to free. */
-static void torture_free(struct torture_cpu *t, unsigned int i, bool may_pass)
-{
-	struct torture_block b = t->live[i];
-	struct torture_inbox *box;
-	unsigned long flags;
-
-	torture_check_stamp(t, &b);
-	t->live[i] = t->live[--t->nr];
-	if (may_pass && (torture_rand(t) & 7) == 0) {
-		box = &inbox[torture_next_cpu()];
-		spin_lock_irqsave(&box->lock, flags);
-		if (box->n < TORTURE_INBOX) {
-			box->b[box->n++] = b;
-			spin_unlock_irqrestore(&box->lock, flags);
-			t->passed++;
-			return;
-		}
-		spin_unlock_irqrestore(&box->lock, flags);
-	}
-	__free_pages(pfn_to_page(b.pfn), b.order);
-	t->frees++;
-}
-
-/* Free the blocks other CPUs handed to cpu (allocated there, freed here). */
-static void torture_free_inbox(struct torture_cpu *t, unsigned int cpu)
-{
-	struct torture_inbox *box = &inbox[cpu];
-	struct torture_block b;
-	unsigned long flags;
-
-	for (;;) {
-		spin_lock_irqsave(&box->lock, flags);
-		if (!box->n) {
-			spin_unlock_irqrestore(&box->lock, flags);
-			return;
-		}
-		b = box->b[--box->n];
-		spin_unlock_irqrestore(&box->lock, flags);
-		torture_check_stamp(t, &b);
-		__free_pages(pfn_to_page(b.pfn), b.order);
-		t->frees++;
-	}
-}
-
-/* One CPU's share: random allocations and frees, then everything freed. */
-static void torture_worker(void *arg)
-{
-	struct torture_cpu *t = &tcpu[smp_processor_id()];
-	unsigned long check_every = max(t->ops / TORTURE_CHECKS, 1UL);
-
-	(void)arg;
-	for (unsigned long i = 0; i < t->ops; i++) {
-		u32 r = torture_rand(t) % 100;
-
-		torture_free_inbox(t, smp_processor_id());
-		if (t->nr == 0 || (t->nr < TORTURE_LIVE && r < 55))
-			torture_alloc(t);
-		else
-			torture_free(t, torture_rand(t) % t->nr, true);
-		if (r == 99 && (torture_rand(t) & 7) == 0)
-			drain_local_pages(NULL);
-		if (smp_processor_id() == 0 && i % check_every == check_every - 1) {
-			torture_check_bad += check_free_areas(torture_report);
-			torture_checks++;
-		}
-	}
-	while (t->nr)
-		torture_free(t, t->nr - 1, false);
-	dmb();
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-	sev();
-}
+static const struct torture_ops pages_torture = {
+	.live = TORTURE_LIVE,
+	.alloc = pages_alloc,
+	.free = pages_free,
+	.check = check_free_areas,
+	.step = pages_step,
+};
 
 /* Print the free-list comparison; true if the free blocks are those of before. */
 static bool torture_compare(const struct free_fingerprint *a, const struct free_fingerprint *b)
@@ -287,9 +164,9 @@ static bool torture_compare(const struct free_fingerprint *a, const struct free_
 static int cmd_torture(int argc, char **argv)
 {
 	static struct free_fingerprint before, after;
-	unsigned int cpus = num_online_cpus(), cpu, self = smp_processor_id();
-	unsigned long bad = 0, allocs = 0, frees = 0;
-	u32 n, seed = 1;
+	struct torture_result res;
+	unsigned long bad;
+	u32 n, seed;
 	int pre, post;
 
 	if (argc >= 2 && !strcmp(argv[1], "kmalloc")) /* the slab allocator: cmd_slab.c */
@@ -298,66 +175,28 @@ static int cmd_torture(int argc, char **argv)
 		return cmd_torture_vmalloc(argc - 1, argv + 1); /* kernel/shell/cmd_vmalloc.c */
 	if (argc != 2 && argc != 3)
 		return shell_usage(argv[0]);
-	if (shell_parse_u32(argv[0], "operation count", argv[1], &n) ||
-	    (argc == 3 && shell_parse_u32(argv[0], "seed", argv[2], &seed)))
-		return -1;
-	if (n == 0 || n > TORTURE_MAX_OPS)
-		return shell_error(argv[0], "operation count %u out of range 1..%u", n,
-				   TORTURE_MAX_OPS);
 	if (!mem_map || !totalram_pages())
 		return shell_error(argv[0], "the buddy allocator holds no memory yet");
-	if (self != 0)
-		return shell_error(argv[0], "run it from CPU 0: it uses every CPU itself");
+	if (torture_parse_args(argc, argv, "torture N [SEED]", TORTURE_MAX_OPS, &n, &seed))
+		return -1;
 
 	drain_all_pages(NULL);
 	pre = check_free_areas(torture_report);
 	free_fingerprint(&before);
-	torture_check_bad = torture_checks = 0;
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct torture_cpu *t = &tcpu[cpu];
-
-		memset(t, 0, sizeof(*t));
-		spin_lock_init(&inbox[cpu].lock);
-		inbox[cpu].n = 0;
-		t->rng = (seed + 1) * 2654435761u ^ (cpu + 1) * 0x9e3779b9u;
-		if (!t->rng)
-			t->rng = 1;
-		t->done = !cpu_online(cpu);
-		if (cpu_online(cpu))
-			t->ops = n / cpus + (cpu == 0 ? n % cpus : 0);
-	}
-	dmb();
-	smp_call_function(torture_worker, NULL, 0); /* CPUs 1-3 start */
-	torture_worker(NULL);                        /* CPU 0's share */
-	for (cpu = 0; cpu < NR_CPUS; cpu++)
-		while (!__atomic_load_n(&tcpu[cpu].done, __ATOMIC_ACQUIRE))
-			wfe();
-	for (cpu = 0; cpu < NR_CPUS; cpu++) /* what was handed to a CPU that had finished */
-		torture_free_inbox(&tcpu[0], cpu);
-
+	torture_run(&pages_torture, n, seed, &res);
 	drain_all_pages(NULL);
 	post = check_free_areas(torture_report);
 	free_fingerprint(&after);
-	shprintf("torture: %u operations on %u CPUs, seed %u\n", n, cpus, seed);
-	for (cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct torture_cpu *t = &tcpu[cpu];
-
-		if (!cpu_online(cpu))
-			continue;
-		shprintf("torture: cpu%u: %lu operations: %lu allocations (%lu failed), %lu frees, "
-			 "%lu handed to the next CPU, %lu bad blocks\n", cpu, t->ops, t->allocs,
-			 t->fails, t->frees, t->passed, t->bad);
-		bad += t->bad;
-		allocs += t->allocs;
-		frees += t->frees;
-	}
-	if (allocs != frees)
-		bad++, shprintf("torture: %lu blocks allocated, %lu freed\n", allocs, frees);
+	shprintf("torture: %u operations on %u CPUs, seed %u\n", n, num_online_cpus(), seed);
+	torture_print_cpus("allocations", "frees", "blocks");
+	bad = res.bad;
+	if (res.allocs != res.frees)
+		bad++, shprintf("torture: %lu blocks allocated, %lu freed\n", res.allocs, res.frees);
 	shprintf("torture: mm-check: before %d, during %d runs %d, after %d violations\n", pre,
-		 torture_checks, torture_check_bad, post);
+		 res.checks, res.check_bad, post);
 	if (!torture_compare(&before, &after))
 		bad++;
-	bad += (unsigned long)(pre + torture_check_bad + post);
+	bad += (unsigned long)(pre + res.check_bad + post);
 	shprintf("torture: %s\n", bad ? "FAILED" : "clean");
 	return bad ? 1 : 0;
 }
