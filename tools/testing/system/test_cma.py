@@ -419,5 +419,24 @@ def dma_cma_bad_inputs_change_nothing_2g_3g():
         assert m.poweroff() == 0
 
 
+@case
+def dma_cma_across_cpus_3g():
+    """Allocated on CPU 1, written on CPU 2, read on CPU 3, freed on CPU 3: the vmap of a
+    HighMem buffer is gone from CPU 2's TLB too (the free flushed every core)."""
+    m = boot(options=SPLIT_3G)
+    out = m.cmd("on 1 dma alloc framebuffer 0x2000")
+    mo = re.search(r"dma: 0x([0-9a-f]{8}), dma handle 0x([0-9a-f]{8}), 8192 bytes", out)
+    assert mo, out
+    va, handle = int(mo.group(1), 16), int(mo.group(2), 16)
+    m.cmd(f"on 2 poke {va + 0x1008:#x} 0x5a5a0001")
+    assert xp(m, handle + 0x1008) == 0x5a5a0001
+    assert f"0x{va + 0x1008:08x}: 5a5a0001" in m.cmd(f"on 3 peek {va + 0x1008:#x}")
+    assert "back to framebuffer@" in m.cmd(f"on 3 dma free framebuffer {va:#x}")
+    assert "translation fault" in m.cmd(f"on 2 peek {va + 0x1008:#x}")
+    assert [a["used"] for a in areas(m) if a["name"].startswith("framebuffer")] == [0]
+    mmcheck_clean(m)
+    assert m.poweroff() == 0
+
+
 if __name__ == "__main__":
     run()
