@@ -45,6 +45,12 @@ int dma_alloc_from_dev_coherent(struct device *dev, size_t size, dma_addr_t *dma
 /* 1 if vaddr belonged to dev's pool (now released), 0 if not. */
 int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr);
 
+/*
+ * device_initcall (pimm's stand-in for the drivers' probes): one device per shared-dma-pool
+ * in reserved_mem[] order, bound through the region's ops (rmem_dma_ops: dma_mem,
+ * rmem_cma_ops: cma_area); released, failed and other regions are skipped. Returns 0.
+ */
+int dma_devices_init(void);
 /* pimm: the devices made for the pools (coherent and CMA), for the shell; NULL past the last. */
 struct device *dma_device_get(int i);
 /* pimm: the device whose pool node is named name ("coprocessor@3af00000" or "coprocessor"). */

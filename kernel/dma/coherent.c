@@ -149,8 +149,8 @@ const struct reserved_mem_ops rmem_dma_ops = {
 	.device_release = rmem_dma_device_release,
 };
 
-/* One device per shared-dma-pool (no-map or reusable), bound to it (pimm's owner choice). */
-static int __init dma_devices_init(void)
+/* See dma-mapping.h. */
+int __init dma_devices_init(void)
 {
 	for (int i = 0; i < reserved_mem_count && nr_dma_devices < DMA_MAX_DEVICES; i++) {
 		struct reserved_mem *rmem = &reserved_mem[i];
