@@ -3,9 +3,12 @@
  * include/linux/dma-mapping.h and the per-device pools of kernel/dma/coherent.c.
  *
  * Where it sits: fdt_init_reserved_mem -> rmem_dma_setup (kernel/of/of_reserved_mem.c) hands
- * each no-map shared-dma-pool to rmem_dma_ops; at device_initcall time each pool gets its
- * device and its memory mapped write-combining (memremap(MEMREMAP_WC) -> ioremap_wc, a
- * VM_IOREMAP vmalloc area). dma_alloc_coherent then serves that device from the pool:
+ * each no-map shared-dma-pool to rmem_dma_ops, rmem_cma_setup (kernel/mm/cma.c) each reusable
+ * one to rmem_cma_ops; at device_initcall time each pool gets its device: a no-map pool is
+ * mapped write-combining (memremap(MEMREMAP_WC) -> ioremap_wc, a VM_IOREMAP vmalloc area), a
+ * reusable pool becomes the device's cma_area (kernel/dma/contiguous.c). dma_alloc_coherent
+ * serves a device from its coherent pool, else from its CMA area (arm_dma_alloc in
+ * arch/arm/mm/dma-mapping.c: the pages' linear-map PTEs made pgprot_dmacoherent, or a vmap):
  *
  *   struct dma_coherent_mem
  *     virt_base --> [ page 0 | page 1 | ... | page size-1 ]   ioremap_wc of the pool
@@ -15,6 +18,7 @@
 #ifndef _LINUX_DMA_MAPPING_H
 #define _LINUX_DMA_MAPPING_H
 
+#include <linux/cma.h>
 #include <linux/device.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -41,9 +45,32 @@ int dma_alloc_from_dev_coherent(struct device *dev, size_t size, dma_addr_t *dma
 /* 1 if vaddr belonged to dev's pool (now released), 0 if not. */
 int dma_release_from_dev_coherent(struct device *dev, int order, void *vaddr);
 
-/* pimm: the devices made for the pools, for the shell; NULL past the last. */
-struct device *dma_coherent_device(int i);
+/*
+ * device_initcall (pimm's stand-in for the drivers' probes): one device per shared-dma-pool
+ * in reserved_mem[] order, bound through the region's ops (rmem_dma_ops: dma_mem,
+ * rmem_cma_ops: cma_area); released, failed and other regions are skipped. Returns 0.
+ */
+int dma_devices_init(void);
+/* pimm: the devices made for the pools (coherent and CMA), for the shell; NULL past the last. */
+struct device *dma_device_get(int i);
 /* pimm: the device whose pool node is named name ("coprocessor@3af00000" or "coprocessor"). */
-struct device *dma_coherent_find_device(const char *name);
+struct device *dma_device_find(const char *name);
+
+/* The CMA area dev allocates from: its own, else the default one (Linux's dev_get_cma_area). */
+static inline struct cma *dev_get_cma_area(struct device *dev)
+{
+	if (dev && dev->cma_area)
+		return dev->cma_area;
+	return dma_contiguous_default_area;
+}
+
+/*
+ * arch/arm/mm/dma-mapping.c: size bytes (rounded up to pages) from dev's CMA area, zeroed,
+ * mapped non-cacheable (pgprot_dmacoherent); the physical address in *handle. NULL when
+ * there is no area or no free run (Linux's arm_dma_alloc with the cma_allocator).
+ */
+void *arm_dma_alloc(struct device *dev, size_t size, dma_addr_t *handle, gfp_t gfp);
+/* Undo arm_dma_alloc; false (nothing done) if handle is not in dev's CMA area. */
+bool arm_dma_free(struct device *dev, size_t size, void *cpu_addr, dma_addr_t handle);
 
 #endif

@@ -70,6 +70,8 @@ int rmem_cma_setup(struct reserved_mem *rmem);
 int rmem_dma_setup(struct reserved_mem *rmem);
 /* What rmem_dma_setup gives each DMA-coherent pool: binding to a device (kernel/dma/coherent.c). */
 extern const struct reserved_mem_ops rmem_dma_ops;
+/* What rmem_cma_setup gives each CMA pool: dev->cma_area (kernel/dma/contiguous.c). */
+extern const struct reserved_mem_ops rmem_cma_ops;
 extern const struct reservedmem_of_entry reservedmem_of_table[];
 extern const int reservedmem_of_table_size;
 

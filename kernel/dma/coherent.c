@@ -1,19 +1,23 @@
 /*
- * kernel/dma/coherent.c - per-device coherent DMA pools (Linux 6.1's kernel/dma/coherent.c)
- * and the dma_alloc_coherent / dma_free_coherent entry points (kernel/dma/mapping.c's
- * dma_alloc_attrs, dma_free_attrs).
+ * kernel/dma/coherent.c - per-device coherent DMA pools (Linux 6.1's kernel/dma/coherent.c),
+ * the devices that own the shared-dma-pool regions, and the dma_alloc_coherent /
+ * dma_free_coherent entry points (kernel/dma/mapping.c's dma_alloc_attrs, dma_free_attrs).
  *
  * Where it sits in the boot pipeline (docs/pipeline.md#vmalloc-and-ioremap):
  *
  *   arm_memblock_init -> fdt_init_reserved_mem -> rmem_dma_setup     (no-map pool accepted,
  *                                                                     rmem->ops = rmem_dma_ops)
- *   device_initcall dma_coherent_devices_init                         (after vmalloc_init)
+ *   arm_memblock_init -> ... -> rmem_cma_setup (kernel/mm/cma.c)      (reusable pool: a CMA
+ *                                                                     area, rmem_cma_ops)
+ *   device_initcall dma_devices_init                                  (after vmalloc_init and
+ *                                                                     the CMA activation)
  *     per pool: a struct device named after the node (the pool's owner: pimm's stand-in for
- *     the driver whose probe calls of_reserved_mem_device_init)
- *       rmem_dma_device_init -> dma_init_coherent_memory -> memremap(MEMREMAP_WC)
+ *     the driver whose probe calls of_reserved_mem_device_init), rmem->ops->device_init:
+ *       no-map:   rmem_dma_device_init -> dma_init_coherent_memory -> memremap(MEMREMAP_WC)
+ *       reusable: rmem_cma_device_init (kernel/dma/contiguous.c) -> dev->cma_area
  *   dma_alloc_coherent(dev, size, &handle, gfp)
  *     dma_alloc_from_dev_coherent -> __dma_alloc_from_coherent    bitmap, 2^order aligned
- *     (no pool: the CMA / page-allocator path, arm_dma_alloc - the one place to add it)
+ *     no pool: arm_dma_alloc (arch/arm/mm/dma-mapping.c)          the device's CMA area
  *
  *   bitmap of a 1 MiB pool (256 pages), after dma_alloc_coherent of 8 KiB then 4 KiB:
  *     pages 0-1 used (order 1), page 2 used (order 0), the rest free
@@ -145,14 +149,15 @@ const struct reserved_mem_ops rmem_dma_ops = {
 	.device_release = rmem_dma_device_release,
 };
 
-/* One device per DMA-coherent pool, bound to it (pimm's owner choice; see the header). */
-static int __init dma_coherent_devices_init(void)
+/* See dma-mapping.h. */
+int __init dma_devices_init(void)
 {
 	for (int i = 0; i < reserved_mem_count && nr_dma_devices < DMA_MAX_DEVICES; i++) {
 		struct reserved_mem *rmem = &reserved_mem[i];
 		struct device *dev = &dma_devices[nr_dma_devices];
 
-		if (rmem->ops != &rmem_dma_ops || rmem->released || rmem->failed)
+		if ((rmem->ops != &rmem_dma_ops && rmem->ops != &rmem_cma_ops) || rmem->released ||
+		    rmem->failed)
 			continue;
 		dev->init_name = rmem->name;
 		if (rmem->ops->device_init(rmem, dev) == 0)
@@ -160,14 +165,14 @@ static int __init dma_coherent_devices_init(void)
 	}
 	return 0;
 }
-device_initcall(dma_coherent_devices_init);
+device_initcall(dma_devices_init);
 
-struct device *dma_coherent_device(int i)
+struct device *dma_device_get(int i)
 {
 	return i >= 0 && i < nr_dma_devices ? &dma_devices[i] : NULL;
 }
 
-struct device *dma_coherent_find_device(const char *name)
+struct device *dma_device_find(const char *name)
 {
 	size_t len = strlen(name);
 
@@ -233,18 +238,14 @@ void *dma_alloc_coherent(struct device *dev, size_t size, dma_addr_t *dma_handle
 {
 	void *cpu_addr;
 
-	(void)gfp;
 	if (dma_alloc_from_dev_coherent(dev, size, dma_handle, &cpu_addr))
 		return cpu_addr;
-	/* A device without a pool: Linux's arm_dma_alloc (CMA or pages) goes here. */
-	return NULL;
+	return arm_dma_alloc(dev, size, dma_handle, gfp);
 }
 
 void dma_free_coherent(struct device *dev, size_t size, void *cpu_addr, dma_addr_t dma_handle)
 {
-	(void)dma_handle;
 	if (dma_release_from_dev_coherent(dev, dma_get_order(size), cpu_addr))
 		return;
-	/* A device without a pool: Linux's arm_dma_free goes here. */
-	WARN_ON(cpu_addr);
+	WARN_ON(!arm_dma_free(dev, size, cpu_addr, dma_handle) && cpu_addr);
 }

@@ -317,6 +317,7 @@ int rmem_cma_setup(struct reserved_mem *rmem)
 	dma_contiguous_early_fixup(rmem->base, rmem->size);
 	if (default_cma)
 		dma_contiguous_default_area = cma;
+	rmem->ops = &rmem_cma_ops; /* kernel/dma/contiguous.c binds it to its device later */
 	rmem->priv = cma;
 	printk(KERN_INFO "Reserved memory: created CMA memory pool at %pa, size %ld MiB\n",
 	       &rmem->base, (long)(rmem->size / SZ_1M));

@@ -8,12 +8,13 @@
  *                         hand-over (memblock_free_all) leaves its pages PG_reserved
  *   "Memory: ..." line    the area counts as cma-reserved
  *   core_initcall cma_init_reserved_areas -> cma_activate_area, per area:
- *     bitmap of the area (1 bit per 2^order_per_bit pages)
+ *     bitmap_zalloc of the area (1 bit per 2^order_per_bit pages, whole longs)
  *     every pfn in one zone?  no -> "CMA area %s could not be activated", pages freed as normal
  *     each pageblock: init_cma_reserved_pageblock (page_alloc.c)
  *       pageblock MIGRATE_CMA, one free order-10 block, managed += 1024, zone->cma_pages += 1024
  *
- * (Linux allocates the bitmap with kmalloc; pimm, without slab yet, takes whole pages.)
+ * The bitmap comes from kzalloc (Linux's bitmap_zalloc): slab is up since mm_init's
+ * kmem_cache_init, long before the core_initcalls.
  */
 #define pr_fmt(fmt) "cma: " fmt
 
@@ -22,6 +23,7 @@
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
 #include "internal.h"
 
 /*
@@ -44,16 +46,6 @@ void init_cma_reserved_pageblock(struct page *page)
 	page_zone(page)->cma_pages += pageblock_nr_pages;
 }
 
-/* The order of the smallest block holding size bytes. */
-static unsigned int get_order(unsigned long size)
-{
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
-}
-
 /* The area's pageblocks become free MIGRATE_CMA blocks, or (spanning two zones) plain pages. */
 static void cma_activate_area(struct cma *cma)
 {
@@ -61,7 +53,7 @@ static void cma_activate_area(struct cma *cma)
 	unsigned long bytes = DIV_ROUND_UP(cma_bitmap_maxno(cma), 8 * sizeof(long)) * sizeof(long);
 	struct zone *zone;
 
-	cma->bitmap = (unsigned long *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, get_order(bytes));
+	cma->bitmap = kzalloc(bytes, GFP_KERNEL);
 	if (!cma->bitmap)
 		goto out_error;
 	/*
@@ -83,7 +75,7 @@ static void cma_activate_area(struct cma *cma)
 	return;
 
 not_in_zone:
-	free_pages((unsigned long)cma->bitmap, get_order(bytes));
+	kfree(cma->bitmap);
 	cma->bitmap = NULL;
 out_error:
 	/* useless for CMA: give the pages to the allocator as ordinary memory */

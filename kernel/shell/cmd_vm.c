@@ -260,8 +260,13 @@ static int cmd_layout(int argc, char **argv)
 		 VECTORS_BASE + PAGE_SIZE, VECTORS_BASE + 2 * PAGE_SIZE);
 	shprintf("static mappings (iotable_init):\n");
 	for (const struct static_vm *vm = static_vmlist; vm; vm = vm->next)
-		shprintf("    0x%08lx-0x%08lx %8lu  phys=0x%08x %s\n", vm->addr, vm->addr + vm->size,
-			 vm->size, vm->phys, mem_type_name(vm->type));
+		if (vm->type == STATIC_VM_EMPTY) /* fill_pmd_gaps: reserved, nothing mapped */
+			shprintf("    0x%08lx-0x%08lx %8lu  reserved gap (%s: no phys, no type)\n",
+				 vm->addr, vm->addr + vm->size, vm->size,
+				 vm->caller ? vm->caller : "vm_reserve_area_early");
+		else
+			shprintf("    0x%08lx-0x%08lx %8lu  phys=0x%08x %s\n", vm->addr,
+				 vm->addr + vm->size, vm->size, vm->phys, mem_type_name(vm->type));
 	return 0;
 }
 SHELL_CMD("layout", cmd_layout, "layout", "the kernel's virtual memory layout (old Linux mem_init block)");

@@ -12,7 +12,8 @@
  *   vfree ADDR               only an address `vmalloc` returned and not yet freed
  *   ioremap PHYS SIZE        ioremap (MT_DEVICE); mapped RAM refused before Linux's WARN_ON
  *   iounmap VA               only an address `ioremap` returned
- *   dma [alloc|free] ...     the coherent pools: bitmap, dma_alloc_coherent, dma_free_coherent
+ *   dma [alloc|free] ...     the DMA devices (a no-map pool's bitmap, a CMA area's use),
+ *                            dma_alloc_coherent, dma_free_coherent on one of them
  *   vmallocinfo              every busy area, /proc/vmallocinfo's format, raw addresses
  *   torture vmalloc N [SEED] every online CPU at once: seeded random vmalloc/vzalloc/vfree of
  *                            random sizes, every page stamped at both ends and checked before
@@ -25,6 +26,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include <linux/cma.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/kernel.h>
@@ -36,6 +38,7 @@
 #include <asm/io.h>
 #include <asm/irqflags.h>
 #include <asm/mach/map.h>
+#include <asm/setup.h>
 #include <asm/pgtable.h>
 #include <asm/smp.h>
 #include <asm/vmalloc.h>
@@ -295,7 +298,7 @@ SHELL_CMD("iounmap", cmd_iounmap, "iounmap VA", "undo an `ioremap`");
 
 /* ---- dma -------------------------------------------------------------------------------- */
 
-/* One pool: where it is, its mapping, and its bitmap one character per page. */
+/* A no-map pool: where it is, its mapping, and its bitmap one character per page. */
 static void dma_show_pool(struct device *dev)
 {
 	struct dma_coherent_mem *mem = dev->dma_mem;
@@ -303,8 +306,8 @@ static void dma_show_pool(struct device *dev)
 
 	for (int i = 0; i < mem->size; i++)
 		used += !!(mem->bitmap[i / (8 * sizeof(long))] & (1UL << (i % (8 * sizeof(long)))));
-	shprintf("dma: device %s: pool PA 0x%08lx-0x%08lx (%d pages) at 0x%08lx (ioremap_wc), "
-		 "%d used, %d free\n", dev_name(dev), mem->pfn_base << PAGE_SHIFT,
+	shprintf("dma: device %s: coherent pool PA 0x%08lx-0x%08lx (%d pages) at 0x%08lx "
+		 "(ioremap_wc), %d used, %d free\n", dev_name(dev), mem->pfn_base << PAGE_SHIFT,
 		 (mem->pfn_base + mem->size) << PAGE_SHIFT, mem->size,
 		 (unsigned long)mem->virt_base, used, mem->size - used);
 	for (int i = 0; i < mem->size; i++) {
@@ -318,17 +321,39 @@ static void dma_show_pool(struct device *dev)
 	}
 }
 
+/* A reusable pool: its CMA area and how much of it cma_alloc has handed out. */
+static void dma_show_cma(struct device *dev)
+{
+	struct cma *cma = dev_get_cma_area(dev);
+	unsigned long used = cma_used_pages(cma);
+	phys_addr_t base = cma_get_base(cma);
+
+	shprintf("dma: device %s: CMA area %s PA 0x%08lx-0x%08lx (%lu pages, %s), %lu used, "
+		 "%lu free\n", dev_name(dev), cma_get_name(cma), (unsigned long)base,
+		 (unsigned long)(base + cma_get_size(cma)), cma->count,
+		 base + cma_get_size(cma) <= arm_lowmem_limit ? "lowmem: linear map remapped"
+							       : "HighMem: vmap", used,
+		 cma->count - used);
+}
+
+/* The largest dma alloc dev can take: its pool, or its CMA area. */
+static u32 dma_max_size(struct device *dev)
+{
+	if (dev->dma_mem)
+		return (u32)dev->dma_mem->size << PAGE_SHIFT;
+	return dev_get_cma_area(dev) ? (u32)cma_get_size(dev_get_cma_area(dev)) : 0;
+}
+
 static int dma_alloc_cmd(struct device *dev, const char *cmd, const char *arg)
 {
+	u32 size, max = dma_max_size(dev);
 	dma_addr_t handle;
-	u32 size;
 	void *p;
 
 	if (shell_parse_u32(cmd, "size", arg, &size))
 		return -1;
-	if (!size || size > (u32)dev->dma_mem->size << PAGE_SHIFT)
-		return shell_error(cmd, "size %#x out of range 1..%#x", size,
-				   (u32)dev->dma_mem->size << PAGE_SHIFT);
+	if (!size || size > max)
+		return shell_error(cmd, "size %#x out of range 1..%#x", size, max);
 	p = dma_alloc_coherent(dev, size, &handle, GFP_KERNEL);
 	if (!p)
 		return shell_error(cmd, "no free run of %#x bytes in %s", size, dev_name(dev));
@@ -336,8 +361,9 @@ static int dma_alloc_cmd(struct device *dev, const char *cmd, const char *arg)
 		dma_free_coherent(dev, size, p, handle);
 		return shell_error(cmd, "the shell already holds %d areas: free one", SHELL_AREAS);
 	}
-	shprintf("dma: 0x%08lx, dma handle 0x%08x, %u bytes from %s\n", (unsigned long)p,
-		 (unsigned int)handle, size, dev_name(dev));
+	shprintf("dma: 0x%08lx, dma handle 0x%08x, %u bytes from %s (%s)\n", (unsigned long)p,
+		 (unsigned int)handle, size, dev_name(dev),
+		 dev->dma_mem ? "coherent pool" : "CMA area");
 	return 0;
 }
 
@@ -361,23 +387,23 @@ static int cmd_dma(int argc, char **argv)
 	struct device *dev;
 
 	if (argc == 1) {
-		if (!dma_coherent_device(0))
-			shprintf("dma: no coherent pools\n");
-		for (int i = 0; (dev = dma_coherent_device(i)); i++)
-			dma_show_pool(dev);
+		if (!dma_device_get(0))
+			shprintf("dma: no DMA devices\n");
+		for (int i = 0; (dev = dma_device_get(i)); i++)
+			dev->dma_mem ? dma_show_pool(dev) : dma_show_cma(dev);
 		return 0;
 	}
 	if (argc != 4 || (strcmp(argv[1], "alloc") && strcmp(argv[1], "free")))
 		return shell_usage(argv[0]);
-	dev = dma_coherent_find_device(argv[2]);
+	dev = dma_device_find(argv[2]);
 	if (!dev)
-		return shell_error(argv[0], "no coherent pool '%s'", argv[2]);
+		return shell_error(argv[0], "no DMA device '%s'", argv[2]);
 	if (!strcmp(argv[1], "alloc"))
 		return dma_alloc_cmd(dev, argv[0], argv[3]);
 	return dma_free_cmd(dev, argv[0], argv[3]);
 }
-SHELL_CMD("dma", cmd_dma, "dma [alloc POOL SIZE | free POOL ADDR]",
-	  "the DMA-coherent pools (bitmaps), dma_alloc_coherent / dma_free_coherent on one");
+SHELL_CMD("dma", cmd_dma, "dma [alloc DEV SIZE | free DEV ADDR]",
+	  "the DMA devices (coherent pools, CMA areas), dma_alloc_coherent / dma_free_coherent");
 
 /* ---- whatis, mm-check ------------------------------------------------------------------- */
 

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <linux/slab.h>
 #include "support_buddy.h"
+
 
 /*
  * kmap_local for the host (the target's is arch/arm/mm/kmap_local.c): the simulated RAM gives every
@@ -134,6 +136,8 @@ void buddy_boot(const struct buddy_cfg *cfg)
 	struct zone *zone;
 
 	memset(NODE_DATA(0), 0, sizeof(*NODE_DATA(0)));
+	for (unsigned int i = 0; i < cma_area_count; i++)
+		kfree(cma_areas[i].bitmap); /* the last boot's bitmap_zalloc */
 	memset(cma_areas, 0, sizeof(cma_areas));
 	cma_area_count = 0;
 	totalcma_pages = 0;

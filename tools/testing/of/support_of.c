@@ -176,3 +176,4 @@ int of_log_count_prefix(const char *prefix)
 
 /* kernel/dma/coherent.c is not in this suite: rmem_dma_setup only takes the ops' address. */
 const struct reserved_mem_ops rmem_dma_ops;
+const struct reserved_mem_ops rmem_cma_ops;

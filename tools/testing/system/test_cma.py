@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """CMA allocation, live: `cma`, `cma alloc`, `cma free`, `alloc ... movable cma [pinned]`, the
-CMA lines of `whatis` and `mm-check`, `meminfo`'s CmaTotal/CmaFree and `bench cma`, on the 2G
-and the 3G split (where the device-tree pools of dts/rpi2b-lab.dts lie in HighMem).
+CMA lines of `whatis` and `mm-check`, `meminfo`'s CmaTotal/CmaFree, `bench cma` and
+`dma alloc`/`dma free` on the CMA pools' devices, on the 2G and the 3G split (where the
+device-tree pools of dts/rpi2b-lab.dts lie in HighMem).
 
 Expected values come from the kernel's other views, never typed in: the areas from the boot
 log's "created CMA memory pool" lines, CmaTotal/CmaFree from `meminfo` against `cma`, the free
 lists from `buddyinfo`/`pagetypeinfo` before and after (per-CPU lists drained), a migrated
-page's contents from `peek` before and after.
+page's contents from `peek` before and after; a DMA buffer's mapping from `walk` (checked against
+the MMU) and QEMU's page walk (monitor gva2gpa), its contents from QEMU's physical reads (xp).
 """
 import re
 
@@ -276,6 +278,162 @@ def bench_cma_runs_and_leaves_clean():
     m.cmd("drain")
     assert meminfo_kb(m, "CmaFree") == free_kb
     assert all(a["used"] == 0 and a["lent"] == 0 for a in areas(m))
+    mmcheck_clean(m)
+    assert m.poweroff() == 0
+
+
+# ---- dma_alloc_coherent on the CMA pools' devices ----------------------------------------------
+
+DMA_CMA = re.compile(r"^dma: device (\S+): CMA area (\S+) PA 0x([0-9a-f]{8})-0x([0-9a-f]{8}) "
+                     r"\((\d+) pages, (lowmem: linear map remapped|HighMem: vmap)\), (\d+) used, "
+                     r"(\d+) free$", re.M)
+DMA_ALLOC = re.compile(r"^dma: 0x([0-9a-f]{8}), dma handle 0x([0-9a-f]{8}), (\d+) bytes from (\S+) "
+                       r"\(CMA area\)$")
+
+
+def dma_cma_devices(m):
+    """{device: {area, base, end, pages, highmem, used}} of `dma`'s CMA lines."""
+    return {d: {"area": a, "base": int(b, 16), "end": int(e, 16), "pages": int(n),
+                "highmem": k.startswith("HighMem"), "used": int(u)}
+            for d, a, b, e, n, k, u, _f in DMA_CMA.findall(m.cmd("dma"))}
+
+
+def linear_layout(m):
+    """(PAGE_OFFSET, lowmem limit PA) from `layout`."""
+    mo = re.search(r"PAGE_OFFSET 0x([0-9a-f]{8}), high_memory 0x[0-9a-f]{8}, lowmem limit PA "
+                   r"0x([0-9a-f]{8})", m.cmd("layout"))
+    return int(mo.group(1), 16), int(mo.group(2), 16)
+
+
+def xp(m, pa):
+    return int(re.search(r": (0x[0-9a-f]{8})", m.monitor(f"xp /1wx {pa:#x}")).group(1), 16)
+
+
+def qemu_pa(m, va):
+    mo = re.search(r"gpa: (0x[0-9a-f]+)", m.monitor(f"gva2gpa {va:#x}"))
+    return int(mo.group(1), 16) if mo else None
+
+
+def peek(m, va):
+    return int(re.search(rf"0x{va:08x}: ([0-9a-f]{{8}})", m.cmd(f"peek {va:#x}")).group(1), 16)
+
+
+def walk_page(m, va):
+    """(PA, Linux PTE flags line, hw line) of a 4 KiB page `walk` finds, agreeing with the MMU."""
+    out = m.cmd(f"walk {va:#x}")
+    assert out.count("(agrees)") == 2 and "hw: small page" in out, out
+    pa = int(re.search(r"^  PA 0x([0-9a-f]{8})$", out, re.M).group(1), 16)
+    linux = re.search(r"^      Linux: (.*)$", out, re.M).group(1)
+    hw = re.search(r"-> remap index \d+: (.*)$", out, re.M).group(1)
+    return pa, linux, hw
+
+
+def dma_alloc(m, dev, size):
+    out = m.cmd(f"dma alloc {dev} {size:#x}")
+    mo = DMA_ALLOC.match(out.strip())
+    assert mo and int(mo.group(3)) == size and mo.group(4).split("@")[0] == dev.split("@")[0], out
+    return int(mo.group(1), 16), int(mo.group(2), 16)
+
+
+def dma_cycle(m, dev, d, po, limit):
+    """dma alloc of 3 pages on dev: in its area, counted, mapped non-cacheable at the handle,
+    zeroed, written through to the handle's PA; dma free puts everything back."""
+    pages, size = 3, 0x3000
+    assert d["highmem"] == (d["end"] > limit), d
+    vmi, lin = m.cmd("vmallocinfo"), po + d["base"]
+    before = [m.cmd(f"walk {lin + i * 4096:#x}") for i in range(pages + 1)] if not d["highmem"] \
+        else None
+    if before:
+        assert all("MEM/CACHED/WBWA  mem_type MT_MEMORY_DMA_READY" in w for w in before), before
+    va, handle = dma_alloc(m, dev, size)
+    assert d["base"] <= handle and handle + size <= d["end"] and handle % 4096 == 0
+    assert dma_cma_devices(m)[dev]["used"] == d["used"] + pages
+    assert [a["used"] for a in areas(m) if a["name"] == d["area"]] == [d["used"] + pages]
+    mmcheck_clean(m)
+    for i in range(pages):
+        pa, linux, hw = walk_page(m, va + i * 4096)
+        assert pa == handle + i * 4096 and qemu_pa(m, va + i * 4096) == pa
+        assert "XN" in linux.split() and "MEM/BUFFERABLE/WC" in linux and hw == "normal NC", \
+            linux
+    if d["highmem"]:
+        row = [r for r in m.cmd("vmallocinfo").splitlines() if r.startswith(f"0x{va:08x}-")]
+        assert len(row) == 1 and row[0].startswith(f"0x{va:08x}-0x{va + size + 4096:08x} ")
+        assert "dma_common_contiguous_remap+" in row[0] and row[0].endswith(" dma-coherent"), row
+    else:
+        assert va == po + handle  # the linear mapping itself, remapped
+        assert m.cmd(f"walk {lin + size:#x}") == before[pages] or handle != d["base"]
+    assert peek(m, va + 0x1004) == 0 and xp(m, handle + 0x1004) == 0
+    m.cmd(f"poke {va + 0x1004:#x} 0xc0ffee01")
+    assert xp(m, handle + 0x1004) == 0xc0ffee01  # no cache in between: QEMU sees it at once
+    assert f"back to {dev}" in m.cmd(f"dma free {dev} {va:#x}")
+    va2, handle2 = dma_alloc(m, dev, size)  # the same pages again: cleared by dma_alloc
+    assert handle2 == handle and peek(m, va2 + 0x1004) == 0, (handle, handle2)
+    assert f"back to {dev}" in m.cmd(f"dma free {dev} {va2:#x}")
+    assert dma_cma_devices(m)[dev]["used"] == d["used"]
+    assert m.cmd("vmallocinfo") == vmi
+    if before:
+        assert [m.cmd(f"walk {lin + i * 4096:#x}") for i in range(pages + 1)] == before
+    else:
+        assert qemu_pa(m, va) is None
+
+
+@case
+def dma_on_cma_devices_walk_xp_2g_3g():
+    for opts in ([], SPLIT_3G):
+        m = boot(options=opts)
+        po, limit = linear_layout(m)
+        devs = dma_cma_devices(m)
+        # one device per CMA pool, each on its own area (the default one: linux,cma)
+        assert sorted((d["base"] >> 12, d["pages"]) for d in devs.values()) == \
+            sorted((a["base"], a["pages"]) for a in areas(m)), (devs, areas(m))
+        assert all(dev == d["area"] for dev, d in devs.items()), devs
+        assert "dma: device coprocessor@" in m.cmd("dma")  # the no-map pool is kept
+        for dev, d in devs.items():
+            dma_cycle(m, dev, d, po, limit)
+        mmcheck_clean(m)
+        assert m.poweroff() == 0
+
+
+@case
+def dma_cma_bad_inputs_change_nothing_2g_3g():
+    for opts in ([], SPLIT_3G):
+        m = boot(options=opts)
+        devs = dma_cma_devices(m)
+        va, handle = dma_alloc(m, "video", 0x1000)
+        other = [d for d in devs if not d.startswith("video")][0]
+        state = (m.cmd("dma"), m.cmd("cma"), m.cmd("vmallocinfo"), m.cmd(f"walk {va:#x}"))
+        size = devs["video@32000000"]["pages"] * 4096
+        for line, needle in [
+                ("dma alloc video 0", "out of range"),
+                (f"dma alloc video {size + 1:#x}", "out of range"),
+                ("dma alloc video x", "bad"), ("dma alloc nosuch 4096", "no DMA device 'nosuch'"),
+                (f"dma free {other} {va:#x}", "not a buffer"),
+                (f"dma free video {va + 4096:#x}", "not a buffer"),
+                ("dma free video zz", "bad"), ("dma alloc video", "usage:")]:
+            out = expect_error(m, line, needle)
+            assert len(out.strip().splitlines()) == 1, (line, out)
+        assert (m.cmd("dma"), m.cmd("cma"), m.cmd("vmallocinfo"), m.cmd(f"walk {va:#x}")) == state
+        assert xp(m, handle) == 0
+        assert "back to video@32000000" in m.cmd(f"dma free video {va:#x}")
+        mmcheck_clean(m)
+        assert m.poweroff() == 0
+
+
+@case
+def dma_cma_across_cpus_3g():
+    """Allocated on CPU 1, written on CPU 2, read on CPU 3, freed on CPU 3: the vmap of a
+    HighMem buffer is gone from CPU 2's TLB too (the free flushed every core)."""
+    m = boot(options=SPLIT_3G)
+    out = m.cmd("on 1 dma alloc framebuffer 0x2000")
+    mo = re.search(r"dma: 0x([0-9a-f]{8}), dma handle 0x([0-9a-f]{8}), 8192 bytes", out)
+    assert mo, out
+    va, handle = int(mo.group(1), 16), int(mo.group(2), 16)
+    m.cmd(f"on 2 poke {va + 0x1008:#x} 0x5a5a0001")
+    assert xp(m, handle + 0x1008) == 0x5a5a0001
+    assert f"0x{va + 0x1008:08x}: 5a5a0001" in m.cmd(f"on 3 peek {va + 0x1008:#x}")
+    assert "back to framebuffer@" in m.cmd(f"on 3 dma free framebuffer {va:#x}")
+    assert "translation fault" in m.cmd(f"on 2 peek {va + 0x1008:#x}")
+    assert [a["used"] for a in areas(m) if a["name"].startswith("framebuffer")] == [0]
     mmcheck_clean(m)
     assert m.poweroff() == 0
 

@@ -146,6 +146,10 @@ def vmallocinfo_static_areas_and_pmd_gaps(split):
         r = [x for x in rows if x["start"] == g]
         assert r and r[0]["size"] == SECTION and r[0]["caller"] == "pmd_empty_section_gap", rows
         assert r[0]["phys"] is None and r[0]["flags"] == ["ioremap"], r
+        # `layout` lists it as the reserved gap it is: no phys, no memory type
+        assert re.search(rf"^    0x{g:08x}-0x{g + SECTION:08x}  +{SECTION}  reserved gap "
+                         r"\(pmd_empty_section_gap: no phys, no type\)$", m.cmd("layout"), re.M)
+    assert "MT_?" not in m.cmd("layout") and "phys=0x00000000" not in m.cmd("layout")
     # the coprocessor pool's memremap (ioremap_wc) area, inside the vmalloc range
     lo, hi = vmalloc_range(m)
     pool = re.search(r"pool PA 0x([0-9a-f]{8})-0x([0-9a-f]{8}) \(\d+ pages\) at 0x([0-9a-f]{8})",
@@ -313,7 +317,7 @@ def bad_inputs_refused_nothing_changes():
             (f"ioremap {fpa:#x} 0", "out of range"), ("ioremap 0xfffff000 0x2000", "out of range"),
             (f"ioremap {fpa:#x}", "usage:"), ("iounmap", "usage:"),
             (f"iounmap {va:#x}", "not an address `ioremap` returned"),
-            ("dma bogus", "usage:"), ("dma alloc nopool 4096", "no coherent pool"),
+            ("dma bogus", "usage:"), ("dma alloc nopool 4096", "no DMA device"),
             ("dma alloc coprocessor 0", "out of range"),
             ("dma alloc coprocessor 0x200000", "out of range"),
             ("dma free coprocessor 0x1234", "not a buffer"),

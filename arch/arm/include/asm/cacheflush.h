@@ -1,7 +1,9 @@
 /*
  * asm/cacheflush.h - making freshly written code visible to instruction fetch (the vectors
- * page copy in devicemaps_init; Linux's arch/arm/include/asm/cacheflush.h). Host suites
- * that need it supply their own version first on the include path.
+ * page copy in devicemaps_init) and data written through a cached mapping visible to a device
+ * (dmac_flush_range, before the DMA API makes a buffer uncached); Linux's
+ * arch/arm/include/asm/cacheflush.h. Host suites that need it supply their own version first
+ * on the include path.
  */
 #ifndef _ASM_CACHEFLUSH_H
 #define _ASM_CACHEFLUSH_H
@@ -19,6 +21,15 @@ static inline void flush_icache_range(unsigned long start, unsigned long end)
 			     "dsb ish\n\t"
 			     "isb" ::"r"(0)
 			     : "memory");
+}
+
+/* Clean and invalidate the D-cache lines of [start, end) to the point of coherency (DCCIMVAC). */
+static inline void dmac_flush_range(const void *start, const void *end)
+{
+	for (unsigned long a = (unsigned long)start & ~(L1_CACHE_BYTES - 1UL);
+	     a < (unsigned long)end; a += L1_CACHE_BYTES)
+		__asm__ __volatile__("mcr p15, 0, %0, c7, c14, 1" ::"r"(a) : "memory");
+	__asm__ __volatile__("dsb" ::: "memory");
 }
 
 #endif

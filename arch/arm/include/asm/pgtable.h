@@ -91,6 +91,12 @@ static inline pte_t *pte_offset_kernel(pmd_t *pmd, unsigned long addr)
 #define PAGE_KERNEL_BASE (_L_PTE_DEFAULT | L_PTE_DIRTY | L_PTE_MT_WRITEALLOC | L_PTE_SHARED)
 #define PAGE_KERNEL (PAGE_KERNEL_BASE | L_PTE_XN)
 #define PAGE_KERNEL_EXEC PAGE_KERNEL_BASE
+/*
+ * Coherent DMA buffers (Linux's pgprot_dmacoherent with CONFIG_ARM_DMA_MEM_BUFFERABLE, the v7
+ * default): the memory type becomes BUFFERABLE (Normal, non-cacheable) and never executable.
+ */
+#define pgprot_dmacoherent(prot) \
+	__pgprot((pgprot_val(prot) & ~L_PTE_MT_MASK) | L_PTE_MT_BUFFERABLE | L_PTE_XN)
 #define _PAGE_KERNEL_TABLE (PMD_TYPE_TABLE | PMD_BIT4 | PMD_DOMAIN(DOMAIN_KERNEL))
 
 /* Boot entry points (arch/arm/mm/mmu.c, mem_types.c, rodata.c). */
