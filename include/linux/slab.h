@@ -48,7 +48,7 @@ enum slab_state {
 	DOWN,    /* no slab allocator */
 	PARTIAL, /* kmem_cache_node works */
 	UP,      /* kmalloc works (slab_is_available) */
-	FULL,    /* everything (after kmem_cache_init_late; pimm: at the end of kmem_cache_init) */
+	FULL,    /* everything: Linux's slab_sysfs_init sets it; pimm has no sysfs, never FULL */
 };
 /*
  * Weak so that the earlier stages' host suites, which link memblock.c without slab, see its

@@ -26,6 +26,7 @@
 #include <linux/kernel.h>
 #include <linux/list.h>
 #include <linux/mm_types.h>
+#include <linux/page-flags.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
@@ -109,7 +110,8 @@ bool slab_object_info(struct kmem_cache *s, struct slab *slab, const void *addr,
 struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags);
 /* The cache called name, or NULL. */
 struct kmem_cache *find_cache_by_name(const char *name);
-/* Exact objects in use in s: slab counters less the free objects of the CPU freelists. */
+/* Objects in use in s: slab counters less the free objects of the CPU freelists (exact
+ * while the other CPUs are quiet: see slab_check below). */
 unsigned long slab_objects_in_use(struct kmem_cache *s);
 /* /proc/slabinfo's numbers for one cache (Linux's struct slabinfo, get_slabinfo). */
 struct slabinfo {
@@ -126,6 +128,14 @@ void flush_cpu_slab(void *s);
  */
 unsigned int slab_free_map(struct kmem_cache *s, struct slab *slab, void *cpu_freelist,
 			   char *map, int *chain, unsigned int max_chain, unsigned int *cpu_n);
+/* A slab's own order (Linux's slab_order): s->oo's, or s->min's for a fallback slab. */
+static inline unsigned int slab_order(const struct slab *slab)
+{
+	const struct page *page = (const struct page *)slab;
+
+	return PageHead(page) ? page[1].compound_order : 0;
+}
+
 /* Order and objects of an order_objects pair. */
 static inline unsigned int oo_order(struct kmem_cache_order_objects x)
 {
@@ -138,6 +148,11 @@ static inline unsigned int oo_objects(struct kmem_cache_order_objects x)
 }
 
 /*
+ * The views below (slab_object_info, slab_objects_in_use, slab_free_map, slab_check) read the
+ * other CPUs' kmem_cache_cpu without their cooperation, under the node list_locks only: exact
+ * while those CPUs neither allocate nor free (pimm's shell: one command at a time; `torture
+ * kmalloc` checks before and after its workers), safe (bounded, pointers validated) otherwise.
+ *
  * mm-check "slab": every PG_slab head page of mem_map belongs to a listed cache, its free
  * list stays inside the slab without loops, free count == objects - inuse, partial lists and
  * slab counts agree. One report() line per violation; summary into buf.

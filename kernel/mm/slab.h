@@ -61,12 +61,22 @@ static inline void *slab_address(const struct slab *slab)
 	return page_address(slab_page(slab));
 }
 
-static inline unsigned int slab_order(const struct slab *slab)
+static inline unsigned int fls_u(unsigned int x)
 {
-	const struct page *page = slab_page(slab);
-
-	return PageHead(page) ? page[1].compound_order : 0;
+	return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
 }
+
+/* Linux's get_order: the smallest order whose block holds size bytes (size >= 1); by fls,
+ * so that no shift can overflow: sizes near 4 GiB give orders >= MAX_ORDER, not a hang. */
+static inline unsigned int get_order(unsigned long size)
+{
+	return size <= PAGE_SIZE ? 0
+				 : 8 * sizeof(long) - (unsigned int)__builtin_clzl((size - 1) >> PAGE_SHIFT);
+}
+
+/* Linux's smp_wmb/smp_rmb for publishing a slab (PG_slab last) and reading it (PG_slab first). */
+#define slab_publish_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
+#define slab_observe_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
 
 /* The head page of a compound block (page itself when it is not a tail page). */
 static inline struct page *compound_head(const struct page *page)

@@ -58,11 +58,6 @@ static inline unsigned int size_index_elem(unsigned int bytes)
 	return (bytes - 1) / 8;
 }
 
-static inline unsigned int fls_u(unsigned int x)
-{
-	return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
-}
-
 /* See slab.h. */
 unsigned int calculate_alignment(unsigned long flags, unsigned int align, unsigned int size)
 {
@@ -195,8 +190,8 @@ static int shutdown_cache(struct kmem_cache *s)
 }
 
 /*
- * See linux/slab.h. The caller flushed the other CPUs' slabs of s (flush_cpu_slab on each:
- * Linux's flush_all). With objects left, Linux's report and WARN; the cache stays listed.
+ * See linux/slab.h. __kmem_cache_shutdown flushes every CPU's slab of s first (Linux's
+ * flush_all). With objects left, Linux's report and WARN; the cache stays listed.
  */
 void kmem_cache_destroy(struct kmem_cache *s)
 {
@@ -306,14 +301,21 @@ struct kmem_cache *kmalloc_slab(size_t size, gfp_t flags)
 	return kmalloc_caches[index];
 }
 
-/* See linux/slab.h (Linux's __kmalloc_large_node): a compound block of whole pages. */
+/*
+ * See linux/slab.h (Linux's __kmalloc_large_node): a compound block of whole pages. Above
+ * KMALLOC_MAX_SIZE (order >= MAX_ORDER) NULL, with the WARN Linux's __alloc_pages gives
+ * unless __GFP_NOWARN.
+ */
 noinline void *kmalloc_large(size_t size, gfp_t flags)
 {
-	unsigned int order = 0;
+	unsigned int order;
 	struct page *page;
 
-	while ((PAGE_SIZE << order) < size)
-		order++;
+	if (unlikely(size > KMALLOC_MAX_SIZE)) {
+		WARN_ON_ONCE(!(flags & __GFP_NOWARN));
+		return NULL;
+	}
+	order = get_order(size);
 	page = alloc_pages(flags & ~__GFP_HIGHMEM, order); /* __GFP_COMP: marked below */
 	if (!page)
 		return NULL;

@@ -81,21 +81,6 @@ static inline bool kmem_cache_debug(const struct kmem_cache *s)
 	return s->flags & SLAB_DEBUG_FLAGS;
 }
 
-static inline unsigned int fls_u(unsigned int x)
-{
-	return x ? 32 - (unsigned int)__builtin_clz(x) : 0;
-}
-
-/* The smallest order whose block holds size bytes. */
-static inline unsigned int get_order(unsigned long size)
-{
-	unsigned int order = 0;
-
-	while ((PAGE_SIZE << order) < size)
-		order++;
-	return order;
-}
-
 /* ==== object layout ======================================================================= */
 
 static inline void *get_freepointer(const struct kmem_cache *s, void *object)
@@ -421,7 +406,31 @@ static bool check_object(const struct kmem_cache *s, const struct slab *slab, vo
 	return true;
 }
 
-/* Is slab a slab page of a sane shape? */
+/* The slab's leftover after its last object still 0x5a (P)? Reported and restored if not
+ * (Linux's slab_pad_check). */
+static void slab_pad_check(const struct kmem_cache *s, const struct slab *slab)
+{
+	u8 *start = slab_address(slab), *end, *pad, *fault;
+	unsigned int length = (unsigned int)PAGE_SIZE << slab_order(slab);
+	unsigned int remainder = length % s->size;
+
+	if (!(s->flags & SLAB_POISON) || !remainder)
+		return;
+	end = start + length;
+	pad = end - remainder;
+	fault = memchr_inv(pad, POISON_INUSE, remainder);
+	if (!fault)
+		return;
+	while (end > fault && end[-1] == POISON_INUSE)
+		end--;
+	slab_err(s, slab, "Padding overwritten. 0x%p-0x%p @offset=%u", fault, end - 1,
+		 (unsigned int)(fault - start));
+	print_section("Padding ", pad, remainder);
+	slab_fix(s, "Restoring %s 0x%p-0x%p=0x%x", "slab padding", fault, end - 1, POISON_INUSE);
+	memset(fault, POISON_INUSE, (size_t)(end - fault));
+}
+
+/* Is slab a slab page of a sane shape (its leftover checked too)? */
 static bool check_slab(const struct kmem_cache *s, const struct slab *slab)
 {
 	unsigned int maxobj = (PAGE_SIZE << slab_order(slab)) / s->size;
@@ -438,35 +447,55 @@ static bool check_slab(const struct kmem_cache *s, const struct slab *slab)
 		slab_err(s, slab, "inuse %u > max %u", slab->inuse, slab->objects);
 		return false;
 	}
+	slab_pad_check(s, slab);
 	return true;
 }
 
-/* Is search on slab's freelist (Linux's on_freelist; a corrupt chain is cut and reported)? */
+/*
+ * Is search on slab's freelist (Linux's on_freelist)? A corrupt chain is cut where it leaves
+ * the slab; then, when search was not found, slab->objects and slab->inuse are checked
+ * against the slab's size and the chain's length and corrected, so that the slab's counters
+ * never promise more free objects than its chain holds.
+ */
 static bool on_freelist(const struct kmem_cache *s, struct slab *slab, const void *search)
 {
 	void *fp = slab->freelist, *object = NULL;
-	unsigned int nr = 0;
+	unsigned int nr = 0, max_objects;
 
 	while (fp && nr <= slab->objects) {
 		if (fp == search)
 			return true;
 		if (!check_valid_pointer(s, slab, fp)) {
-			if (object) {
-				object_err(s, slab, object, "Freechain corrupt");
-				set_freepointer(s, object, NULL);
-			} else {
+			if (!object) {
 				slab_err(s, slab, "Freepointer corrupt");
 				slab->freelist = NULL;
 				slab->inuse = slab->objects;
 				slab_fix(s, "Freelist cleared");
+				return false;
 			}
-			return false;
+			object_err(s, slab, object, "Freechain corrupt");
+			set_freepointer(s, object, NULL);
+			break;
 		}
 		object = fp;
 		fp = get_freepointer(s, object);
 		nr++;
 	}
-	return false;
+	max_objects = min_t(unsigned int, (PAGE_SIZE << slab_order(slab)) / s->size,
+			    MAX_OBJS_PER_PAGE);
+	if (slab->objects != max_objects) {
+		slab_err(s, slab, "Wrong number of objects. Found %d but should be %d",
+			 slab->objects, max_objects);
+		slab->objects = max_objects;
+		slab_fix(s, "Number of objects adjusted");
+	}
+	if (slab->inuse != slab->objects - nr) {
+		slab_err(s, slab, "Wrong object count. Counter is %d but counted were %d",
+			 slab->inuse, slab->objects - nr);
+		slab->inuse = slab->objects - nr;
+		slab_fix(s, "Object count adjusted");
+	}
+	return search == NULL;
 }
 
 /* A debug cache's object leaves: checked as free, tracked, red zones made active. */
@@ -559,7 +588,7 @@ static inline void dec_slabs_node(struct kmem_cache_node *n, unsigned int object
 	__atomic_sub_fetch(&n->total_objects, objects, __ATOMIC_RELAXED);
 }
 
-/* 2^order lowmem pages marked PG_slab (Linux's alloc_slab_page). */
+/* 2^order lowmem pages as a compound block, not PG_slab yet (Linux's alloc_slab_page). */
 static struct slab *alloc_slab_page(gfp_t flags, struct kmem_cache_order_objects oo)
 {
 	struct page *page = alloc_pages(flags & ~(__GFP_HIGHMEM | __GFP_ZERO | __GFP_COMP),
@@ -568,7 +597,6 @@ static struct slab *alloc_slab_page(gfp_t flags, struct kmem_cache_order_objects
 	if (!page)
 		return NULL;
 	slab_prep_compound(page, oo_order(oo));
-	SetPageSlab(page);
 	return page_slab(page);
 }
 
@@ -586,7 +614,10 @@ static void *setup_object(const struct kmem_cache *s, void *object)
 
 /*
  * A new slab: the preferred order, else s->min (Linux's allocate_slab); every object set up
- * and chained in address order; not counted in the node yet (the caller does).
+ * and chained in address order; not counted in the node yet (the caller does). PG_slab is
+ * set last, after a write barrier: whoever sees it (whatis, mm-check on another CPU) sees
+ * slab_cache, objects and freelist filled in. Linux sets PG_slab first (alloc_slab_page):
+ * its readers only meet slabs through objects handed out; pimm's views scan mem_map.
  */
 static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 {
@@ -619,6 +650,8 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 		p = next;
 	}
 	set_freepointer(s, p, NULL);
+	slab_publish_wmb();
+	SetPageSlab(slab_page(slab));
 	return slab;
 }
 
@@ -637,11 +670,13 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 	if (s->flags & SLAB_CONSISTENCY_CHECKS) {
 		char *addr = slab_address(slab);
 
+		slab_pad_check(s, slab);
 		for (char *p = fixup_red_left(s, addr); p < addr + slab->objects * s->size;
 		     p += s->size)
 			check_object(s, slab, p, SLUB_RED_INACTIVE);
 	}
-	ClearPageSlab(page);
+	ClearPageSlab(page); /* first: no view takes the page for a slab while it is torn down */
+	slab_publish_wmb();
 	page->mapping = NULL;
 	page->index = 0;
 	page->private = 0;
@@ -668,6 +703,29 @@ static void remove_partial(struct kmem_cache_node *n, struct slab *slab)
 	n->nr_partial--;
 }
 
+/* Linux's slab_out_of_memory report (unless __GFP_NOWARN; no gfp names: pimm has no %pGg). */
+static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfp)
+{
+	struct kmem_cache_node *n = s->node[0];
+	unsigned long nr_free = 0;
+	struct slab *slab;
+
+	if (gfp & __GFP_NOWARN)
+		return;
+	pr_warn("SLUB: Unable to allocate memory on node -1, gfp=%#x\n", gfp);
+	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
+		s->name, s->object_size, s->size, oo_order(s->oo), oo_order(s->min));
+	if (oo_order(s->min) > get_order(s->object_size))
+		pr_warn("  %s debugging increased min order, use slub_debug=O to disable.\n",
+			s->name);
+	spin_lock(&n->list_lock);
+	list_for_each_entry(slab, &n->partial, slab_list)
+		nr_free += slab->objects - slab->inuse;
+	spin_unlock(&n->list_lock);
+	pr_warn("  node 0: slabs: %lu, objs: %lu, free: %lu\n", n->nr_slabs, n->total_objects,
+		nr_free);
+}
+
 /* A debug cache's object from a partial slab; NULL if its checks failed (slab dropped). */
 static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_node *n,
 				       struct slab *slab, size_t orig_size, unsigned long addr)
@@ -685,14 +743,39 @@ static void *alloc_single_from_partial(struct kmem_cache *s, struct kmem_cache_n
 	return object;
 }
 
+/*
+ * The first object of a new debug slab, which is then counted and listed (Linux's
+ * alloc_single_from_new_slab); NULL if its checks failed: the slab is kept as a full one,
+ * counted (Linux leaves it uncounted), so that mm-check's totals stay exact.
+ */
+static void *alloc_single_from_new_slab(struct kmem_cache *s, struct slab *slab,
+					size_t orig_size, unsigned long addr)
+{
+	struct kmem_cache_node *n = s->node[0];
+	void *object = slab->freelist;
+	bool ok;
+
+	slab->freelist = get_freepointer(s, object);
+	slab->inuse = 1;
+	ok = alloc_debug_processing(s, slab, object, orig_size, addr);
+	spin_lock(&n->list_lock);
+	if (slab->inuse != slab->objects)
+		add_partial(n, slab, DEACTIVATE_TO_HEAD);
+	inc_slabs_node(n, slab->objects);
+	spin_unlock(&n->list_lock);
+	return ok ? object : NULL;
+}
+
 /* Debug caches: one object at a time, partial slabs first, no CPU slab (Linux 6.1). */
 static void *alloc_debug_slow(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 			      unsigned long addr)
 {
 	struct kmem_cache_node *n = s->node[0];
 	struct slab *slab, *tmp;
-	void *object = NULL;
+	void *object;
 
+new_objects:
+	object = NULL;
 	spin_lock(&n->list_lock);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		object = alloc_single_from_partial(s, n, slab, orig_size, addr);
@@ -703,18 +786,13 @@ static void *alloc_debug_slow(struct kmem_cache *s, gfp_t gfp, size_t orig_size,
 	if (object)
 		return object;
 	slab = new_slab(s, gfp);
-	if (!slab)
+	if (unlikely(!slab)) {
+		slab_out_of_memory(s, gfp);
 		return NULL;
-	object = slab->freelist;
-	slab->freelist = get_freepointer(s, object);
-	slab->inuse = 1;
-	if (!alloc_debug_processing(s, slab, object, orig_size, addr))
-		return NULL;
-	spin_lock(&n->list_lock);
-	if (slab->inuse != slab->objects)
-		add_partial(n, slab, DEACTIVATE_TO_HEAD);
-	inc_slabs_node(n, slab->objects);
-	spin_unlock(&n->list_lock);
+	}
+	object = alloc_single_from_new_slab(s, slab, orig_size, addr);
+	if (unlikely(!object))
+		goto new_objects; /* a check rejected the new slab: as Linux, try again */
 	return object;
 }
 
@@ -752,26 +830,6 @@ static void *get_freelist(struct kmem_cache *s, struct slab *slab)
 	slab->frozen = freelist != NULL;
 	spin_unlock(&n->list_lock);
 	return freelist;
-}
-
-/* Linux's slab_out_of_memory report (unless __GFP_NOWARN). */
-static void slab_out_of_memory(struct kmem_cache *s, gfp_t gfp)
-{
-	struct kmem_cache_node *n = s->node[0];
-	unsigned long nr_free = 0;
-	struct slab *slab;
-
-	if (gfp & __GFP_NOWARN)
-		return;
-	pr_warn("SLUB: Unable to allocate memory on node -1, gfp=%#x\n", gfp);
-	pr_warn("  cache: %s, object size: %u, buffer size: %u, default order: %u, min order: %u\n",
-		s->name, s->object_size, s->size, oo_order(s->oo), oo_order(s->min));
-	spin_lock(&n->list_lock);
-	list_for_each_entry(slab, &n->partial, slab_list)
-		nr_free += slab->objects - slab->inuse;
-	spin_unlock(&n->list_lock);
-	pr_warn("  node 0: slabs: %lu, objs: %lu, free: %lu\n", n->nr_slabs, n->total_objects,
-		nr_free);
 }
 
 /* ==== allocation ========================================================================= */
@@ -972,7 +1030,11 @@ void __kmem_cache_free(struct kmem_cache *s, struct slab *slab, void *x, unsigne
 	do_slab_free(s, slab, x, caller);
 }
 
-/* See linux/slab.h. An object of another cache is refused, as Linux's cache_from_obj. */
+/*
+ * See linux/slab.h. An object of another cache (or of no slab) is reported with Linux's
+ * cache_from_obj message and a WARN, then refused: pimm's choice. Linux (hardened usercopy
+ * or SLAB_CONSISTENCY_CHECKS) frees it to the cache it really belongs to.
+ */
 noinline void kmem_cache_free(struct kmem_cache *s, void *x)
 {
 	struct slab *slab = virt_to_slab_or_null(x);
@@ -1003,7 +1065,10 @@ struct slab *virt_to_slab_or_null(const void *addr)
 		    (unsigned long)(page - hp) < (1UL << compound_order(hp)))
 			page = hp;
 	}
-	return PageSlab(page) ? page_slab(page) : NULL;
+	if (!PageSlab(page))
+		return NULL;
+	slab_observe_rmb(); /* pairs with allocate_slab's slab_publish_wmb */
+	return page_slab(page);
 }
 
 /* ==== CPU slabs back to the node (flush) ================================================= */
@@ -1274,8 +1339,10 @@ static void list_slab_objects(struct kmem_cache *s, struct slab *slab)
 	}
 }
 
-/* See slab.h. Only the CPU slabs of this CPU can be flushed here: the caller ran
- * flush_cpu_slab on every CPU first (kmem_cache_destroy does). */
+/*
+ * See slab.h. Every CPU's slab of s goes back first: this CPU's here, the others' by IPI
+ * (Linux's flush_all_cpus_locked); s is no longer used, so nothing refills them meanwhile.
+ */
 int __kmem_cache_shutdown(struct kmem_cache *s)
 {
 	struct kmem_cache_node *n = s->node[0];
@@ -1284,7 +1351,8 @@ int __kmem_cache_shutdown(struct kmem_cache *s)
 	LIST_HEAD(discard);
 	int busy;
 
-	__flush_cpu_slab(s, smp_processor_id());
+	flush_cpu_slab(s);
+	smp_call_function(flush_cpu_slab, s, 1);
 	spin_lock_irqsave(&n->list_lock, flags);
 	list_for_each_entry_safe(slab, tmp, &n->partial, slab_list) {
 		if (!slab->inuse) {

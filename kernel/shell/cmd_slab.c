@@ -41,6 +41,7 @@
 #define CTOR_PATTERN 0xc7    /* what the test constructor writes into every byte */
 #define CHAIN_MAX 64         /* free-chain entries `slab` prints per slab */
 #define MAP_MAX 512          /* objects `slab` draws per slab */
+#define PARTIAL_MAX 64       /* partial slabs `slab` prints */
 
 /* One object the shell allocated and has not freed. */
 struct live_obj {
@@ -120,7 +121,7 @@ static void print_object_line(const char *what, void *obj)
 	shprintf("%s 0x%08lx: %s object %u of slab 0x%08lx (pfn %#lx, %u objects, order %u)\n",
 		 what, (unsigned long)obj, kmem_cache_name(slab->slab_cache), idx,
 		 (unsigned long)slab, page_to_pfn((struct page *)slab), slab->objects,
-		 oo_order(slab->slab_cache->oo));
+		 slab_order(slab));
 }
 
 /*
@@ -307,7 +308,7 @@ static void print_slab(struct kmem_cache *s, struct slab *slab, const char *wher
 	n = slab_free_map(s, slab, cpu_fl, map, chain, CHAIN_MAX, &cpu_n);
 	shprintf("  %s slab 0x%08lx (pfn %#lx, %u page%s at 0x%08lx): objects %u, inuse %u%s\n",
 		 where, (unsigned long)slab, page_to_pfn((struct page *)slab),
-		 1U << oo_order(s->oo), oo_order(s->oo) ? "s" : "",
+		 1U << slab_order(slab), slab_order(slab) ? "s" : "",
 		 (unsigned long)page_address((struct page *)slab), slab->objects, slab->inuse,
 		 slab->frozen ? ", frozen" : "");
 	shprintf("    [");
@@ -328,12 +329,49 @@ static void print_slab(struct kmem_cache *s, struct slab *slab, const char *wher
 	shprintf("%s\n", n == CHAIN_MAX ? " ..." : n ? " -> end" : " (none)");
 }
 
+/* Still an unfrozen slab of s, as when it was on the partial list? */
+static bool partial_slab_still(const struct kmem_cache *s, const struct slab *slab)
+{
+	return PageSlab((const struct page *)slab) && slab->slab_cache == s && !slab->frozen;
+}
+
+/*
+ * The partial slabs: up to PARTIAL_MAX pointers taken under list_lock, printed after it
+ * (printing under the lock would stall every CPU's slow path); a slab that left the list
+ * meanwhile (allocated from, freed, or given back to the page allocator) is only named.
+ */
+static unsigned long print_partial_slabs(struct kmem_cache *s)
+{
+	static struct slab *snap[PARTIAL_MAX];
+	struct kmem_cache_node *n = s->node[0];
+	unsigned long flags, nr = 0, more = 0;
+	struct slab *slab;
+
+	spin_lock_irqsave(&n->list_lock, flags);
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		if (nr < PARTIAL_MAX)
+			snap[nr++] = slab;
+		else
+			more++;
+	}
+	spin_unlock_irqrestore(&n->list_lock, flags);
+	for (unsigned long i = 0; i < nr; i++) {
+		if (partial_slab_still(s, snap[i]))
+			print_slab(s, snap[i], "partial", NULL);
+		else
+			shprintf("  partial slab 0x%08lx (changed meanwhile)\n",
+				 (unsigned long)snap[i]);
+	}
+	if (more)
+		shprintf("  ... %lu more partial slabs\n", more);
+	return nr + more;
+}
+
 static int cmd_slab(int argc, char **argv)
 {
 	struct kmem_cache *s;
 	struct kmem_cache_node *n;
-	struct slab *slab;
-	unsigned long flags, nr_partial = 0, cpu_slabs = 0;
+	unsigned long nr_partial, cpu_slabs = 0;
 
 	if (argc != 2)
 		return shell_usage(argv[0]);
@@ -355,14 +393,7 @@ static int cmd_slab(int argc, char **argv)
 		ksnprintf(where, sizeof(where), "cpu%u", cpu);
 		print_slab(s, c->slab, where, c->freelist);
 	}
-	spin_lock_irqsave(&n->list_lock, flags);
-	list_for_each_entry(slab, &n->partial, slab_list) {
-		spin_unlock_irqrestore(&n->list_lock, flags);
-		print_slab(s, slab, "partial", NULL);
-		spin_lock_irqsave(&n->list_lock, flags);
-		nr_partial++;
-	}
-	spin_unlock_irqrestore(&n->list_lock, flags);
+	nr_partial = print_partial_slabs(s);
 	shprintf("  node 0: %lu slabs, %lu objects; %lu CPU slabs, %lu partial (nr_partial %lu), "
 		 "%lu full (on no list)\n", n->nr_slabs, n->total_objects, cpu_slabs, nr_partial,
 		 n->nr_partial, n->nr_slabs - cpu_slabs - nr_partial);
@@ -373,14 +404,23 @@ SHELL_CMD("slab", cmd_slab, "slab CACHE",
 
 /* ---- kmem_cache ---------------------------------------------------------------------------- */
 
-/* The test constructor: every byte of the object CTOR_PATTERN. */
-static void shell_ctor(void *obj)
-{
-	struct slab *slab = virt_to_slab_or_null(obj);
-
-	if (slab)
-		memset(obj, CTOR_PATTERN, kmem_cache_size(slab->slab_cache));
-}
+/*
+ * The test constructors, one per user-cache slot: every byte of the object CTOR_PATTERN. A
+ * constructor knows its object's size, as Linux's do: the slab it runs in is not published
+ * (PG_slab) yet, so it cannot be looked up from the object.
+ */
+static u32 ctor_size[MAX_USER_CACHES];
+#define SHELL_CTOR(i)                                                                              \
+	static void shell_ctor##i(void *obj)                                                       \
+	{                                                                                          \
+		memset(obj, CTOR_PATTERN, ctor_size[i]);                                           \
+	}
+SHELL_CTOR(0) SHELL_CTOR(1) SHELL_CTOR(2) SHELL_CTOR(3)
+SHELL_CTOR(4) SHELL_CTOR(5) SHELL_CTOR(6) SHELL_CTOR(7)
+static void (*const shell_ctors[MAX_USER_CACHES])(void *) = {
+	shell_ctor0, shell_ctor1, shell_ctor2, shell_ctor3,
+	shell_ctor4, shell_ctor5, shell_ctor6, shell_ctor7,
+};
 
 static int kc_create(int argc, char **argv)
 {
@@ -415,7 +455,8 @@ static int kc_create(int argc, char **argv)
 		;
 	if (slot == MAX_USER_CACHES)
 		return shell_error(argv[0], "at most %u user caches: destroy one", MAX_USER_CACHES);
-	s = kmem_cache_create(argv[2], size, align, 0, ctor ? shell_ctor : NULL);
+	ctor_size[slot] = size;
+	s = kmem_cache_create(argv[2], size, align, 0, ctor ? shell_ctors[slot] : NULL);
 	if (!s)
 		return shell_error(argv[0], "kmem_cache_create failed");
 	user_caches[slot] = s;
@@ -507,8 +548,7 @@ static int kc_destroy(int argc, char **argv)
 	if (!s)
 		return -1;
 	slot = user_cache_index(s);
-	smp_call_function(flush_cpu_slab, s, 1); /* Linux's flush_all */
-	kmem_cache_destroy(s);
+	kmem_cache_destroy(s); /* flushes every CPU's slab of s itself */
 	if (find_cache_by_name(argv[2])) {
 		shprintf("kmem_cache destroy: %s kept: %u objects still allocated\n", argv[2],
 			 live_count_of(s));

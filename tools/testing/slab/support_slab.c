@@ -1,5 +1,6 @@
 /*
- * support_slab.c - host stand-ins for the slab suite (jiffies, high_memory, free_percpu) and
+ * support_slab.c - host stand-ins for the slab suite (jiffies, high_memory, free_percpu,
+ * smp_call_function) and
  * slab_boot: the buddy suite's machine, then kmem_cache_init as mm_init calls it.
  */
 #include <stdio.h>
@@ -14,6 +15,23 @@ void *high_memory;
 void free_percpu(void *ptr)
 {
 	(void)ptr;
+}
+
+unsigned int slab_test_ipis;
+
+void smp_call_function(smp_call_func_t func, void *info, int wait)
+{
+	unsigned int cpu = mm_current_cpu;
+
+	(void)wait;
+	slab_test_ipis++;
+	for (unsigned int c = 0; c < mm_online_cpus; c++) {
+		if (c == cpu)
+			continue;
+		set_cpu(c);
+		func(info);
+	}
+	set_cpu(cpu);
 }
 
 void slab_boot(const char *slub_debug)

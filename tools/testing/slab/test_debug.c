@@ -2,7 +2,8 @@
  * test_debug.c - slub_debug on the real kernel/mm/slub.c: the layout each flag adds, and
  * every report in Linux 6.1's format (slab_bug, print_trailer, check_bytes_and_report,
  * slab_fix) for an overrun on either side, a use after free, a double free, a corrupt free
- * pointer and overwritten padding; each one survived (restored, the object kept out).
+ * pointer or free chain, overwritten object or slab padding; each one survived (restored,
+ * the object kept out); a new slab failing its checks, and a debug cache out of memory.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,6 +183,124 @@ static void test_no_debug_no_checks(void **state)
 	ASSERT_SLAB_OK();
 }
 
+/* A free chain cut in the middle: on_freelist recounts inuse, so the slab's counters match
+ * the objects left on its chain and allocation never pops a NULL free pointer. */
+static void test_freechain_corrupt_recount(void **state)
+{
+	struct kmem_cache *s;
+	struct slab *slab;
+	void *a, *b, *c, *more[3];
+	char text[96];
+
+	(void)state;
+	slab_boot("F,chain");
+	s = kmem_cache_create("chain", 64, 0, 0, NULL);
+	a = kmem_cache_alloc(s, GFP_KERNEL);
+	b = kmem_cache_alloc(s, GFP_KERNEL);
+	c = kmem_cache_alloc(s, GFP_KERNEL);
+	slab = virt_to_slab_or_null(a);
+	kmem_cache_free(s, a);
+	kmem_cache_free(s, b); /* chain: b -> a -> object 3 -> ... */
+	*(unsigned long *)((char *)a + s->offset) = 0x1234;
+	mb_log_clear();
+	kmem_cache_free(s, c); /* on_freelist cuts the chain after a and recounts */
+	assert_true(log_has("BUG chain (Not tainted): Freechain corrupt\n"));
+	snprintf(text, sizeof(text), "Wrong object count. Counter is 1 but counted were %u\n",
+		 slab->objects - 2);
+	assert_true(log_has(text));
+	assert_true(log_has("FIX chain: Object count adjusted\n"));
+	assert_int_equal(slab->inuse, slab->objects - 3); /* c freed: c -> b -> a */
+	for (int i = 0; i < 3; i++) {
+		more[i] = kmem_cache_alloc(s, GFP_KERNEL);
+		assert_ptr_equal(virt_to_slab_or_null(more[i]), slab);
+	}
+	assert_int_equal(slab->inuse, slab->objects);
+	a = kmem_cache_alloc(s, GFP_KERNEL); /* was a NULL pop: now a new slab */
+	assert_non_null(a);
+	assert_ptr_not_equal(virt_to_slab_or_null(a), slab);
+	ASSERT_SLAB_OK();
+}
+
+static bool spoil_next_ctor;
+
+/* A constructor that overruns into the right red zone once: a new slab that fails. */
+static void spoiling_ctor(void *obj)
+{
+	if (spoil_next_ctor)
+		((unsigned char *)obj)[64] = 0x41;
+	spoil_next_ctor = false;
+}
+
+/* alloc_debug_processing rejects the first object of a new slab: that slab is kept (counted,
+ * full) and a second new slab gives the object, as Linux's goto new_objects. */
+static void test_new_slab_rejected_retry(void **state)
+{
+	struct kmem_cache *s;
+	void *p;
+
+	(void)state;
+	slab_boot("FZ,spoil");
+	s = kmem_cache_create("spoil", 64, 0, 0, spoiling_ctor);
+	spoil_next_ctor = true;
+	mb_log_clear();
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	assert_true(log_has("BUG spoil (Not tainted): Right Redzone overwritten\n"));
+	assert_true(log_has("FIX spoil: Marking all objects used\n"));
+	assert_non_null(p);
+	assert_int_equal(s->node[0]->nr_slabs, 2);
+	assert_int_equal(slab_objects_in_use(s), oo_objects(s->oo) + 1);
+	ASSERT_SLAB_OK();
+}
+
+/* A debug cache out of memory: Linux's slab_out_of_memory report, NULL, counts intact. */
+static void test_debug_out_of_memory(void **state)
+{
+	static void *p[8192];
+	unsigned int n = 0;
+
+	(void)state;
+	slab_boot("FZPU,kmalloc-8k");
+	while (n < ARRAY_SIZE(p) && (p[n] = kmalloc(8000, GFP_KERNEL | __GFP_NOWARN)) != NULL)
+		n++;
+	assert_true(n > 1000 && n < ARRAY_SIZE(p));
+	mb_log_clear();
+	assert_null(kmalloc(8000, GFP_KERNEL));
+	assert_true(log_has("SLUB: Unable to allocate memory on node -1, gfp=0x"));
+	assert_true(log_has("  cache: kmalloc-8k, object size: 8192, buffer size: "));
+	assert_true(log_has("  kmalloc-8k debugging increased min order, use slub_debug=O to "
+			    "disable.\n"));
+	assert_true(log_has("  node 0: slabs: "));
+	ASSERT_SLAB_OK();
+	while (n)
+		kfree(p[--n]);
+	ASSERT_SLAB_OK();
+}
+
+/* The slab's leftover after the last object overwritten: found when a debug slab is
+ * checked (kfree), reported as Linux's slab_pad_check, restored. */
+static void test_slab_padding_overwritten(void **state)
+{
+	unsigned char *p = debug_object();
+	struct kmem_cache *s = kmalloc_caches[7];
+	struct slab *slab = virt_to_slab_or_null(p);
+	unsigned char *end = (unsigned char *)slab_address(slab) + (PAGE_SIZE << slab_order(slab));
+
+	(void)state;
+	assert_true((PAGE_SIZE << slab_order(slab)) % s->size != 0); /* there is a leftover */
+	assert_int_equal(end[-1], 0x5a);
+	end[-1] = 0x11;
+	kfree(p);
+	assert_true(log_has("BUG kmalloc-128 (Not tainted): Padding overwritten. 0x"));
+	assert_true(log_has("Padding "));
+	assert_true(log_has("FIX kmalloc-128: Restoring slab padding 0x"));
+	assert_int_equal(end[-1], 0x5a);
+	mb_log_clear();
+	p = kmalloc(100, GFP_KERNEL);
+	kfree(p);
+	assert_false(log_has("Padding overwritten")); /* restored: reported once */
+	ASSERT_SLAB_OK();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -193,6 +312,10 @@ int main(void)
 		cmocka_unit_test(test_freepointer_corrupt),
 		cmocka_unit_test(test_padding_overwritten),
 		cmocka_unit_test(test_no_debug_no_checks),
+		cmocka_unit_test(test_freechain_corrupt_recount),
+		cmocka_unit_test(test_new_slab_rejected_retry),
+		cmocka_unit_test(test_debug_out_of_memory),
+		cmocka_unit_test(test_slab_padding_overwritten),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

@@ -3,11 +3,14 @@
  * allocator: the bootstrap and the boot line, every kmalloc class and the size -> class
  * table, order and objects per slab against an independent model of 6.1's rules, alignment,
  * constructors, per-CPU slabs and remote frees, exhaustion, kmalloc_large, destroy with live
- * objects, memblock_alloc after slab is up, slabinfo's arithmetic.
+ * objects, memblock_alloc after slab is up, slabinfo's arithmetic; sizes beyond
+ * KMALLOC_MAX_SIZE refused, kmem_cache_destroy flushing the other CPUs' slabs.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "support_slab.h"
 
@@ -180,6 +183,9 @@ static int ctor_calls;
 
 static void ctor(void *obj)
 {
+	/* the slab is published (PG_slab) only once every object is constructed */
+	assert_false(PageSlab(compound_head(virt_to_page(obj))));
+	assert_null(virt_to_slab_or_null(obj));
 	ctor_calls++;
 	memset(obj, 0x5c, 48);
 }
@@ -446,6 +452,62 @@ static void test_zeroing(void **state)
 	ASSERT_SLAB_OK();
 }
 
+/* Above KMALLOC_MAX_SIZE: NULL at once, a WARN unless __GFP_NOWARN (no order loop to spin). */
+static void test_kmalloc_too_large(void **state)
+{
+	void *p;
+
+	(void)state;
+	slab_boot(NULL);
+	alarm(20); /* the old shifting order loop never ended on SIZE_MAX */
+	mb_warns = 0;
+	assert_null(kmalloc(SIZE_MAX, GFP_KERNEL));
+	assert_int_equal(mb_warns, 1);
+	assert_null(kmalloc(SIZE_MAX, GFP_KERNEL | __GFP_NOWARN));
+	assert_null(kmalloc(KMALLOC_MAX_SIZE + 1, GFP_KERNEL | __GFP_NOWARN));
+	assert_null(kmalloc((size_t)UINT32_MAX, GFP_KERNEL));
+	assert_null(kcalloc(SIZE_MAX / 2 + 1, 2, GFP_KERNEL));
+	assert_null(kcalloc(2, SIZE_MAX / 2 + 1, GFP_KERNEL));
+	assert_null(kcalloc(KMALLOC_MAX_SIZE / 64 + 1, 64, GFP_KERNEL | __GFP_NOWARN));
+	alarm(0);
+	p = kmalloc(KMALLOC_MAX_SIZE, GFP_KERNEL);
+	assert_non_null(p);
+	assert_int_equal(ksize(p), KMALLOC_MAX_SIZE);
+	kfree(p);
+	assert_int_equal(get_order(1), 0);
+	assert_int_equal(get_order(PAGE_SIZE), 0);
+	assert_int_equal(get_order(PAGE_SIZE + 1), 1);
+	assert_int_equal(get_order(KMALLOC_MAX_SIZE), MAX_ORDER - 1);
+	assert_int_equal(get_order(KMALLOC_MAX_SIZE + 1), MAX_ORDER);
+	ASSERT_SLAB_OK();
+}
+
+/* Another CPU's slab of the cache holds only free objects: destroy flushes it itself. */
+static void test_destroy_flushes_other_cpus(void **state)
+{
+	struct kmem_cache *s;
+	unsigned int ipis;
+	void *p;
+
+	(void)state;
+	slab_boot(NULL);
+	s = kmem_cache_create("elsewhere", 100, 0, 0, NULL);
+	set_cpu(2);
+	p = kmem_cache_alloc(s, GFP_KERNEL);
+	kmem_cache_free(s, p); /* CPU 2's slab keeps it on its freelist */
+	set_cpu(0);
+	assert_non_null(per_cpu_ptr(s->cpu_slab, 2)->slab);
+	mb_log_clear();
+	mb_warns = 0;
+	ipis = slab_test_ipis;
+	kmem_cache_destroy(s);
+	assert_int_equal(slab_test_ipis, ipis + 1);
+	assert_int_equal(mb_warns, 0);
+	assert_false(log_has("still has objects"));
+	assert_null(find_cache_by_name("elsewhere"));
+	ASSERT_SLAB_OK();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +525,8 @@ int main(void)
 		cmocka_unit_test(test_memblock_after_slab),
 		cmocka_unit_test(test_slabinfo_arithmetic),
 		cmocka_unit_test(test_zeroing),
+		cmocka_unit_test(test_kmalloc_too_large),
+		cmocka_unit_test(test_destroy_flushes_other_cpus),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);

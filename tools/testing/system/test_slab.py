@@ -290,5 +290,70 @@ def split_3g_builds_and_runs_the_same():
     assert m.poweroff() == 0
 
 
+def cache_alloc(m, name, cpu=None):
+    """`kmem_cache alloc NAME` (on CPU cpu): (object, slab, order)."""
+    out = m.cmd(("" if cpu is None else f"on {cpu} ") + f"kmem_cache alloc {name}")
+    mo = re.search(rf"kmem_cache alloc 0x([0-9a-f]{{8}}): {name} object \d+ of slab "
+                   r"0x([0-9a-f]{8}) \(pfn 0x[0-9a-f]+, \d+ objects, order (\d+)\)", out)
+    assert mo, out
+    return int(mo.group(1), 16), int(mo.group(2), 16), int(mo.group(3))
+
+
+def review_fixes(m):
+    """kmalloc beyond KMALLOC_MAX_SIZE, destroy with other CPUs' slabs, a constructor per
+    cache size, the slab leftover's padding check (the cache `pad` has slub_debug)."""
+    expect_error(m, "kmalloc 0xffffffff", "kmalloc: size 4294967295 out of range 1..4194304")
+    expect_error(m, "kmalloc 0x400001", "kmalloc: size 4194305 out of range")
+    m.cmd("kmem_cache create spread 100")
+    for cpu in (1, 2, 3):
+        obj, _, _ = cache_alloc(m, "spread", cpu)
+        assert m.cmd(f"on {cpu} kmem_cache free spread {obj:#x}").startswith(
+            f"kmem_cache free 0x{obj:08x}: spread, cpu {cpu}")
+    out = m.cmd("slab spread")
+    assert all(f"  cpu{cpu} slab 0x" in out for cpu in (1, 2, 3)), out
+    out = m.cmd("kmem_cache destroy spread")  # the other CPUs' slabs are flushed by IPI
+    assert out.strip() == "kmem_cache destroy: spread destroyed", out
+    m.cmd("kmem_cache create small 24 0 ctor")
+    m.cmd("kmem_cache create large 1000 0 ctor")
+    obj, slab, order = cache_alloc(m, "large")
+    assert m.cmd(f"peek {obj + 996:#x}").split()[1] == "c7c7c7c7"  # its own 1000 bytes
+    obj2, _, _ = cache_alloc(m, "small")
+    assert m.cmd(f"peek {obj2 + 20:#x}").split()[1] == "c7c7c7c7"
+    out = m.cmd("slab large")
+    mo = re.search(rf"slab 0x{slab:08x} \(pfn 0x[0-9a-f]+, (\d+) pages? at ", out)
+    assert mo and int(mo.group(1)) == 1 << order, out  # the slab's own order
+    out = m.cmd("kmem_cache create pad 100")
+    stride = int(re.search(r"stride (\d+)", out).group(1))
+    obj, slab, order = cache_alloc(m, "pad")
+    out = m.cmd("slab pad")
+    mo = re.search(rf"slab 0x{slab:08x} \(pfn 0x[0-9a-f]+, (\d+) pages? at 0x([0-9a-f]{{8}})\)",
+                   out)
+    assert mo, out
+    size = int(mo.group(1)) * 4096
+    end = int(mo.group(2), 16) + size
+    assert size % stride >= 4, (size, stride)  # a leftover to overwrite
+    assert m.cmd(f"peek {end - 4:#x}").split()[1] == "5a5a5a5a"
+    m.cmd(f"poke {end - 4:#x} 0x11223344")
+    out = m.cmd(f"kmem_cache free pad {obj:#x}")
+    assert f"BUG pad (Not tainted): Padding overwritten. 0x{end - 4:08x}-0x{end - 1:08x}" in out, out
+    assert f"FIX pad: Restoring slab padding 0x{end - 4:08x}-0x{end - 1:08x}=0x5a" in out, out
+    assert m.cmd(f"peek {end - 4:#x}").split()[1] == "5a5a5a5a"
+    mmcheck_clean(m)
+
+
+@case
+def review_fixes_2g():
+    m = boot(append="slub_debug=FZPU,pad")
+    review_fixes(m)
+    assert m.poweroff() == 0
+
+
+@case
+def review_fixes_3g():
+    m = boot(options=SPLIT_3G, append="slub_debug=FZPU,pad")
+    review_fixes(m)
+    assert m.poweroff() == 0
+
+
 if __name__ == "__main__":
     run()
