@@ -13,6 +13,7 @@
 #include <linux/migrate.h>
 #include <linux/page-isolation.h>
 #include "support_buddy.h"
+#include "../../../kernel/mm/internal.h" /* free_pages_prepare, free_one_page */
 
 #define CMA_BASE M(32)
 #define CMA_SIZE M(8)
@@ -445,6 +446,45 @@ static void test_isolate_movable_block(void **state)
 	ASSERT_FREE_AREAS_OK();
 }
 
+/*
+ * The race of __free_pages_ok (orders above the pcp's): it reads the pageblock's type (CMA)
+ * without the zone lock, another CPU isolates that pageblock, then free_one_page takes the
+ * lock. free_one_page must read the type again, or the block lands on the CMA list of an
+ * Isolate pageblock and NR_FREE_PAGES / NR_FREE_CMA_PAGES stay too high for good.
+ */
+static void test_free_stale_type_into_isolated_block(void **state)
+{
+	unsigned long pfn, block;
+	struct state before;
+	struct page *page;
+
+	(void)state;
+	boot();
+	take_state(&before);
+	page = alloc_pages(CMA_FIRST, 4);
+	assert_non_null(page);
+	pfn = page_to_pfn(page);
+	assert_true(in_area(pfn));
+	block = ALIGN_DOWN(pfn, pageblock_nr_pages);
+	assert_int_equal(get_pfnblock_migratetype(page, pfn), MIGRATE_CMA); /* read unlocked */
+	assert_true(put_page_testzero(page));
+	assert_true(free_pages_prepare(page, 4)); /* __free_pages -> __free_pages_ok */
+	assert_int_equal(start_isolate_page_range(block, block + pageblock_nr_pages, MIGRATE_CMA,
+						  0),
+			 0); /* the other CPU */
+	free_one_page(normal(), page, pfn, 4, MIGRATE_CMA, FPI_NONE); /* the stale type */
+	assert_int_equal(test_pages_isolated(block, block + pageblock_nr_pages, 0), 0);
+	assert_int_equal(nr_blocks(normal(), MAX_ORDER - 1, MIGRATE_ISOLATE), 1);
+	assert_int_equal(normal()->vm_stat[NR_FREE_CMA_PAGES],
+			 before.free_cma - (long)pageblock_nr_pages);
+	assert_int_equal(normal()->vm_stat[NR_FREE_PAGES],
+			 before.free_pages - (long)pageblock_nr_pages);
+	ASSERT_FREE_AREAS_OK();
+	undo_isolate_page_range(block, block + pageblock_nr_pages, MIGRATE_CMA);
+	assert_state_equal(&before);
+	ASSERT_FREE_AREAS_OK();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +500,7 @@ int main(void)
 		cmocka_unit_test(test_busy_pinned),
 		cmocka_unit_test(test_pcp_pages_in_range),
 		cmocka_unit_test(test_isolate_movable_block),
+		cmocka_unit_test(test_free_stale_type_into_isolated_block),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
