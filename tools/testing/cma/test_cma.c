@@ -447,6 +447,43 @@ static void test_isolate_movable_block(void **state)
 }
 
 /*
+ * The owner lets go of an isolated page (no longer movable, still its reference) before
+ * migrate_pages reaches it: counted as migrated, the page stays the owner's, and the new page
+ * allocated for it goes back (it leaked before).
+ */
+static void test_migrate_page_no_longer_movable(void **state)
+{
+	struct migration_target_control mtc = {.nid = 0, .gfp_mask = GFP_USER | __GFP_MOVABLE};
+	unsigned int succeeded = 0;
+	struct page *page;
+	LIST_HEAD(list);
+	long free_before;
+
+	(void)state;
+	boot();
+	own_movable(1);
+	page = pfn_to_page(owned_pfn[0]);
+	assert_int_equal(isolate_movable_page(page, 0), 0);
+	list_add_tail(&page->lru, &list);
+	__ClearPageMovable(page); /* the owner's (under the page lock in the kernel) */
+	drain_all_pages(NULL);
+	free_before = normal()->vm_stat[NR_FREE_PAGES];
+	assert_int_equal(migrate_pages(&list, alloc_migration_target, NULL, (unsigned long)&mtc,
+				       MIGRATE_SYNC, MR_CONTIG_RANGE, &succeeded),
+			 0);
+	assert_int_equal(succeeded, 1);
+	assert_true(list_empty(&list));
+	assert_false(PageIsolated(page));
+	assert_int_equal(page_count(page), 1);
+	drain_all_pages(NULL);
+	assert_int_equal(normal()->vm_stat[NR_FREE_PAGES], free_before);
+	ASSERT_FREE_AREAS_OK();
+	__free_pages(page, 0);
+	nr_owned = 0;
+	ASSERT_FREE_AREAS_OK();
+}
+
+/*
  * The race of __free_pages_ok (orders above the pcp's): it reads the pageblock's type (CMA)
  * without the zone lock, another CPU isolates that pageblock, then free_one_page takes the
  * lock. free_one_page must read the type again, or the block lands on the CMA list of an
@@ -501,6 +538,7 @@ int main(void)
 		cmocka_unit_test(test_pcp_pages_in_range),
 		cmocka_unit_test(test_isolate_movable_block),
 		cmocka_unit_test(test_free_stale_type_into_isolated_block),
+		cmocka_unit_test(test_migrate_page_no_longer_movable),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
