@@ -449,6 +449,29 @@ static void test_isolate_movable_block(void **state)
 	ASSERT_FREE_AREAS_OK();
 }
 
+/* free_contig_range of a range with a page someone still holds: one warning, with its text. */
+static void test_free_contig_range_still_in_use(void **state)
+{
+	unsigned long start = PFN_DOWN(M(16));
+	struct page *held;
+	int warns;
+
+	(void)state;
+	boot();
+	assert_int_equal(alloc_contig_range(start, start + 4, MIGRATE_MOVABLE, GFP_KERNEL), 0);
+	held = pfn_to_page(start + 2);
+	page_ref_inc(held);
+	mb_log_clear();
+	warns = mb_warns;
+	free_contig_range(start, 4);
+	assert_int_equal(mb_warns - warns, 1);
+	assert_string_equal(mb_log_text(), "1 pages are still in use!\n");
+	assert_string_equal(mb_last_warn, "%lu pages are still in use!\n"); /* the WARN's own */
+	assert_int_equal(page_count(held), 1);
+	__free_pages(held, 0);
+	ASSERT_FREE_AREAS_OK();
+}
+
 /*
  * The owner lets go of an isolated page (no longer movable, still its reference) before
  * migrate_pages reaches it: counted as migrated, the page stays the owner's, and the new page
@@ -542,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_isolate_movable_block),
 		cmocka_unit_test(test_free_stale_type_into_isolated_block),
 		cmocka_unit_test(test_migrate_page_no_longer_movable),
+		cmocka_unit_test(test_free_contig_range_still_in_use),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
