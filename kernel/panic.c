@@ -63,6 +63,20 @@ void __warn(const char *file, int line, const char *cond)
 	pr_warn("---[ end trace 0000000000000000 ]---\n");
 }
 
+/* Linux's __warn_printk then __warn: cut here, the caller's message, where, end of trace. */
+void __warn_printf(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	pr_warn("------------[ cut here ]------------\n");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	pr_warn("WARNING: CPU: %u PID: 0 at %s:%d %pS\n", smp_processor_id(), file, line,
+		__builtin_return_address(0));
+	pr_warn("---[ end trace 0000000000000000 ]---\n");
+}
+
 static int __init panic_setup(char *str)
 {
 	if (!str || kstrtoint(str, 0, &panic_timeout))

@@ -15,12 +15,22 @@
 
 void __noreturn panic(const char *fmt, ...) __printf(1, 2);
 void __warn(const char *file, int line, const char *cond);
+void __warn_printf(const char *file, int line, const char *fmt, ...) __printf(3, 4);
 
 #define WARN_ON(cond)                                                                              \
 	({                                                                                         \
 		int __ret_warn_on = !!(cond);                                                      \
 		if (unlikely(__ret_warn_on))                                                       \
 			__warn(__FILE__, __LINE__, #cond);                                         \
+		unlikely(__ret_warn_on);                                                           \
+	})
+
+/* WARN_ON printing the caller's message instead of the condition (Linux's WARN). */
+#define WARN(cond, fmt, ...)                                                                       \
+	({                                                                                         \
+		int __ret_warn_on = !!(cond);                                                      \
+		if (unlikely(__ret_warn_on))                                                       \
+			__warn_printf(__FILE__, __LINE__, fmt, ##__VA_ARGS__);                     \
 		unlikely(__ret_warn_on);                                                           \
 	})
 

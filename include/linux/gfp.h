@@ -33,6 +33,7 @@
 #define __GFP_DIRECT_RECLAIM 0x400u
 #define __GFP_KSWAPD_RECLAIM 0x800u
 #define __GFP_NOWARN 0x2000u
+#define __GFP_RETRY_MAYFAIL 0x4000u /* (pimm's allocator does not retry: accepted, no effect) */
 #define __GFP_NOFAIL 0x8000u
 #define __GFP_NORETRY 0x10000u
 #define __GFP_COMP 0x40000u

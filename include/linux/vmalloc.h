@@ -92,12 +92,17 @@ struct vm_struct *get_vm_area_caller(unsigned long size, unsigned long flags, co
  * mm-check leaves its PTEs alone. Areas without the flag must be fully mapped.
  */
 void clear_vm_uninitialized_flag(struct vm_struct *vm);
-/* The vm_struct of the live area starting at addr, or NULL (Linux: find_vm_area). */
+/*
+ * The vm_struct of the busy area containing addr (guard page included), or NULL if there is
+ * none or it is being freed (Linux: find_vm_area).
+ */
 struct vm_struct *find_vm_area(const void *addr);
 /* The busy area containing addr (guard page included), or NULL; caller holds no lock. */
 struct vmap_area *find_vmap_area(unsigned long addr);
 /* Unmap and forget the area starting at addr; its vm_struct (pages untouched), or NULL. */
 struct vm_struct *remove_vm_area(const void *addr);
+/* Pages vmalloc holds now (Linux's vmalloc_nr_pages: meminfo's VmallocUsed). */
+unsigned long vmalloc_nr_pages(void);
 /* Linux's is_vmalloc_addr: addr inside [VMALLOC_START, VMALLOC_END). */
 bool is_vmalloc_addr(const void *addr);
 

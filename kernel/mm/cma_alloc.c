@@ -208,7 +208,7 @@ struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align,
 	offset = cma_bitmap_aligned_offset(cma, align);
 	bitmap_count = cma_bitmap_pages_to_bits(cma, count);
 	if (bitmap_count > cma_bitmap_maxno(cma))
-		goto out;
+		goto out; /* larger than the area: silent, as 6.1 (its out: is after the print) */
 	for (;;) {
 		bitmap_no = cma_claim_bits(cma, start, bitmap_count, mask, offset);
 		if (bitmap_no >= cma_bitmap_maxno(cma))
@@ -228,9 +228,11 @@ struct page *cma_alloc(struct cma *cma, unsigned long count, unsigned int align,
 		pr_debug("%s(): memory range at pfn 0x%lx is busy, retrying\n", __func__, pfn);
 		start = bitmap_no + mask + 1; /* the next candidate */
 	}
-out:
-	__atomic_sub_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
-	if (!page && !no_warn) {
+	/*
+	 * 6.1 prints this with pr_err_ratelimited (5 s, burst 10): pimm's printk has no rate
+	 * limit (no ratelimit_state in include/linux/printk.h), so every failure is printed.
+	 */
+	if (ret && !no_warn) {
 		pr_err("%s: %s: alloc failed, req-size: %lu pages, ret: %d\n", __func__, cma->name,
 		       count, ret);
 #ifdef CONFIG_CMA_DEBUG
@@ -240,6 +242,8 @@ out:
 #endif
 	}
 	pr_debug("%s(): returned %p\n", __func__, (void *)page);
+out:
+	__atomic_sub_fetch(&cma_in_progress, 1, __ATOMIC_SEQ_CST);
 	return page;
 }
 

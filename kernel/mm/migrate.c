@@ -11,6 +11,7 @@
  *       new = get_new_page(page)      (alloc_migration_target)  none: -ENOMEM, stop
  *       move_to_new_page: page lock, ops->migrate_page(new, page)
  *         success: PG_isolated cleared, page off the list, put_page (freed)
+ *         no longer movable (owner let go): success, page to its owner, new freed
  *         -EAGAIN: page stays for the next pass, new freed
  *   putback_movable_pages(list)       ops->putback_page, put_page
  *
@@ -80,21 +81,38 @@ void putback_movable_pages(struct list_head *l)
 	}
 }
 
-/* ops->migrate_page under the page lock; PG_isolated cleared once the page moved. */
-static int move_to_new_page(struct page *newpage, struct page *page, enum migrate_mode mode)
+/*
+ * ops->migrate_page under the page lock; PG_isolated cleared once the page moved. *used says
+ * whether newpage now holds the contents (the owner took over its reference): not when the
+ * owner let go of the page after isolation (no longer movable), which 6.1 also counts as moved.
+ */
+static int move_to_new_page(struct page *newpage, struct page *page, enum migrate_mode mode,
+			    bool *used)
 {
-	int rc = -EAGAIN;
+	int rc;
 
+	*used = false;
 	if (!trylock_page(page))
 		return -EAGAIN;
-	if (PageMovable(page))
-		rc = page_movable_ops(page)->migrate_page(newpage, page, mode);
-	else
+	if (!PageMovable(page)) {
 		rc = MIGRATEPAGE_SUCCESS; /* the owner let go of it meanwhile: nothing to copy */
+	} else {
+		rc = page_movable_ops(page)->migrate_page(newpage, page, mode);
+		*used = rc == MIGRATEPAGE_SUCCESS;
+	}
 	if (rc == MIGRATEPAGE_SUCCESS)
 		ClearPageIsolated(page);
 	unlock_page(page);
 	return rc;
+}
+
+/* Give back a new page migration did not use (put_new_page, else put_page). */
+static void release_new_page(struct page *newpage, free_page_t put_new_page, unsigned long private)
+{
+	if (put_new_page)
+		put_new_page(newpage, private);
+	else
+		put_page(newpage);
 }
 
 /* Migrate one isolated page (Linux's unmap_and_move); MIGRATEPAGE_SUCCESS, -EAGAIN, -ENOMEM. */
@@ -104,6 +122,7 @@ static int unmap_and_move(new_page_t get_new_page, free_page_t put_new_page,
 {
 	struct page *newpage = NULL;
 	int rc = MIGRATEPAGE_SUCCESS;
+	bool used = false;
 
 	if (page_count(page) == 1) { /* only our reference left: the owner freed it */
 		ClearPageIsolated(page);
@@ -112,22 +131,16 @@ static int unmap_and_move(new_page_t get_new_page, free_page_t put_new_page,
 	newpage = get_new_page(page, private);
 	if (!newpage)
 		return -ENOMEM;
-	rc = move_to_new_page(newpage, page, mode);
+	rc = move_to_new_page(newpage, page, mode, &used);
 out:
 	if (rc != -EAGAIN)
 		list_del(&page->lru);
-	if (rc == MIGRATEPAGE_SUCCESS) {
-		put_page(page); /* the isolation reference: the page is free now */
-		return rc;
-	}
-	if (rc != -EAGAIN)
+	if (rc == MIGRATEPAGE_SUCCESS)
+		put_page(page); /* the isolation reference: the page is free now (or the owner's) */
+	else if (rc != -EAGAIN)
 		list_add_tail(&page->lru, ret);
-	if (newpage) {
-		if (put_new_page)
-			put_new_page(newpage, private);
-		else
-			put_page(newpage);
-	}
+	if (newpage && !used)
+		release_new_page(newpage, put_new_page, private);
 	return rc;
 }
 

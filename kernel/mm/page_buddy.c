@@ -28,6 +28,7 @@
 #include <linux/highmem.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/page-isolation.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <asm/smp.h>
@@ -297,7 +298,12 @@ bool check_new_pages(struct page *page, unsigned int order)
 
 /* ---- freeing ---------------------------------------------------------------------------- */
 
-/* __free_one_page under the zone lock, re-reading the type if isolation may have changed it. */
+/*
+ * __free_one_page under the zone lock. The caller read migratetype without the lock; if any
+ * pageblock of the zone is isolated (or the type read was Isolate) it is read again under the
+ * lock, so a block freed into a pageblock isolated meanwhile lands on the Isolate list and
+ * out of NR_FREE_PAGES (Linux's free_one_page: has_isolate_pageblock || is_migrate_isolate).
+ */
 void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsigned int order,
 		   int migratetype, fpi_t fpi_flags)
 {
@@ -305,7 +311,7 @@ void free_one_page(struct zone *zone, struct page *page, unsigned long pfn, unsi
 
 	spin_lock_irqsave(&zone->lock, flags);
 	zone_allocated_add(zone, -(1L << order)); /* under the lock: mm-check sees it whole */
-	if (unlikely(is_migrate_isolate(migratetype)))
+	if (unlikely(has_isolate_pageblock(zone) || is_migrate_isolate(migratetype)))
 		migratetype = get_pfnblock_migratetype(page, pfn);
 	__free_one_page(page, pfn, zone, order, migratetype, fpi_flags);
 	spin_unlock_irqrestore(&zone->lock, flags);

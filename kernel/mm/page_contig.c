@@ -84,7 +84,7 @@ static int __alloc_contig_migrate_range(struct compact_control *cc, unsigned lon
 {
 	struct migration_target_control mtc = {
 		.nid = 0,
-		.gfp_mask = GFP_USER | __GFP_MOVABLE | __GFP_NOWARN,
+		.gfp_mask = GFP_USER | __GFP_MOVABLE | __GFP_RETRY_MAYFAIL,
 	};
 	unsigned long pfn = start;
 	unsigned int tries = 0;
@@ -234,6 +234,5 @@ void free_contig_range(unsigned long pfn, unsigned long nr_pages)
 		count += page_count(page) != 1;
 		__free_page(page);
 	}
-	if (WARN_ON(count != 0))
-		pr_warn("%lu pages are still in use!\n", count);
+	WARN(count != 0, "%lu pages are still in use!\n", count);
 }

@@ -38,8 +38,6 @@
  * vmap_area objects come from kmalloc (allocated before the locks are taken, as Linux's
  * preload), page tables are edited outside the locks (each area's PTEs belong to it alone).
  */
-#define pr_fmt(fmt) "vmalloc: " fmt
-
 #include <errno.h>
 #include <string.h>
 
@@ -58,6 +56,15 @@
 #include <asm/vmalloc.h>
 
 static DEFINE_SPINLOCK(vmap_area_lock);
+
+/* Pages vmalloc holds (Linux's nr_vmalloc_pages: /proc/meminfo's VmallocUsed). */
+static unsigned long nr_vmalloc_pages;
+
+/* See vmalloc.h. */
+unsigned long vmalloc_nr_pages(void)
+{
+	return __atomic_load_n(&nr_vmalloc_pages, __ATOMIC_RELAXED);
+}
 static DEFINE_SPINLOCK(free_vmap_area_lock);
 static LIST_HEAD(vmap_area_list);      /* busy areas, address order */
 static LIST_HEAD(free_vmap_area_list); /* free ranges, address order, never adjacent */
@@ -357,7 +364,7 @@ struct vm_struct *remove_vm_area(const void *addr)
 	if (va && va->va_start == a && va->vm &&
 	    !(va->vm->flags & (VM_ARM_STATIC_MAPPING | VM_ARM_EMPTY_MAPPING))) {
 		vm = va->vm;
-		va->vm = NULL; /* an "unpurged vm_area" until free_vmap_area */
+		va->vm = NULL; /* vmallocinfo: a "vm_map_ram" line until free_vmap_area */
 	}
 	spin_unlock_irqrestore(&vmap_area_lock, flags);
 	if (!vm)
@@ -393,6 +400,7 @@ static void __vunmap(const void *addr, bool deallocate_pages)
 	if (deallocate_pages) {
 		for (unsigned int i = 0; i < area->nr_pages; i++)
 			__free_pages(area->pages[i], 0);
+		__atomic_sub_fetch(&nr_vmalloc_pages, area->nr_pages, __ATOMIC_RELAXED);
 		if (area->pages)
 			free_pages_array(area->pages);
 	}
@@ -453,16 +461,21 @@ static void *__vmalloc_area_node(struct vm_struct *area, gfp_t gfp, u32 prot)
 	while (area->nr_pages < nr) {
 		struct page *page = alloc_pages(gfp | __GFP_NOWARN, 0);
 
-		if (!page) {
-			if (!(gfp & __GFP_NOWARN))
-				pr_warn("vmalloc error: size %lu, failed to allocate pages\n",
-					nr * PAGE_SIZE);
-			goto fail;
-		}
+		if (!page)
+			break;
 		area->pages[area->nr_pages++] = page;
 	}
+	/* counted whatever came: __vunmap subtracts them again, on the failure path too */
+	__atomic_add_fetch(&nr_vmalloc_pages, area->nr_pages, __ATOMIC_RELAXED);
+	if (area->nr_pages != nr) { /* the size printed is what was obtained, as 6.1 */
+		if (!(gfp & __GFP_NOWARN))
+			pr_warn("vmalloc error: size %lu, failed to allocate pages\n",
+				(unsigned long)area->nr_pages * PAGE_SIZE);
+		goto fail;
+	}
 	if (vmap_pages_range(addr, area->pages, nr, prot)) {
-		pr_warn("vmalloc error: size %lu, failed to map pages\n", nr * PAGE_SIZE);
+		pr_warn("vmalloc error: size %lu, failed to map pages\n",
+			(unsigned long)area->nr_pages * PAGE_SIZE);
 		goto fail;
 	}
 	return area->addr;

@@ -351,9 +351,9 @@ static bool bench_isolate_page(struct page *page, isolate_mode_t mode)
 static int bench_migrate_page(struct page *dst, struct page *src, enum migrate_mode mode)
 {
 	(void)mode;
-	for (unsigned int i = 0; i < bench_nr; i++)
-		if (bench_pfn[i] == page_to_pfn(src))
-			bench_pfn[i] = page_to_pfn(dst);
+	for (unsigned int i = 0; i < READ_ONCE(bench_nr); i++) /* src's page lock is held */
+		if (READ_ONCE(bench_pfn[i]) == page_to_pfn(src))
+			WRITE_ONCE(bench_pfn[i], page_to_pfn(dst));
 	migrate_page_copy(dst, src);
 	__SetPageMovable(dst, page_movable_ops(src));
 	__ClearPageMovable(src);
@@ -411,24 +411,46 @@ static unsigned int bench_fill_movable(struct cma *cma, unsigned int n)
 	spin_lock(&pcp->lock);
 	pcp->high = high;
 	spin_unlock(&pcp->lock);
-	for (bench_nr = 0; bench_nr < n; bench_nr++) {
+	bench_nr = 0;
+	while (bench_nr < n) {
 		/* highmem allowed: with the 3G split the areas lie in HighMem */
 		page = alloc_pages(GFP_HIGHUSER_MOVABLE | __GFP_NOWARN, 0);
 		if (!page)
 			break;
+		/* recorded before it turns movable (page lock: release), so a migration on
+		 * another CPU, which holds the page lock, finds it */
+		inside += page_to_pfn(page) - cma->base_pfn < BENCH_CMA_PAGES;
+		WRITE_ONCE(bench_pfn[bench_nr], page_to_pfn(page));
+		WRITE_ONCE(bench_nr, bench_nr + 1);
+		while (!trylock_page(page))
+			continue;
 		__SetPageMovable(page, &bench_movable_ops);
-		bench_pfn[bench_nr] = page_to_pfn(page);
-		inside += bench_pfn[bench_nr] - cma->base_pfn < BENCH_CMA_PAGES;
+		unlock_page(page);
 	}
 	return inside;
 }
 
+/*
+ * Let go of the bench's movable pages: each one's movable mark cleared under its page lock,
+ * as movable_page_release in cmd_buddy.c does, so a cma_alloc on another CPU migrating it
+ * either finished (bench_pfn[i] names the new page, checked again under the lock) or sees it
+ * no longer movable and leaves it to us.
+ */
 static void bench_free_movable(void)
 {
 	for (unsigned int i = 0; i < bench_nr; i++) {
-		struct page *page = pfn_to_page(bench_pfn[i]);
+		struct page *page;
 
+		for (;;) {
+			page = pfn_to_page(READ_ONCE(bench_pfn[i]));
+			while (!trylock_page(page))
+				continue; /* a migrating CPU holds it for a moment */
+			if (READ_ONCE(bench_pfn[i]) == page_to_pfn(page))
+				break;
+			unlock_page(page); /* it moved meanwhile: follow it */
+		}
 		__ClearPageMovable(page);
+		unlock_page(page);
 		__free_pages(page, 0);
 	}
 	bench_nr = 0;

@@ -4,19 +4,22 @@
  *
  * Where it sits: after mem_init handed memory to the buddy allocator (memblock_free_all,
  * kernel/mm/memblock_free_all.c) and init_per_zone_wmark_min set the watermarks and
- * totalreserve_pages (kernel/mm/page_alloc.c). pimm has no page cache, swap, slab or
- * vmalloc yet, so those lines read 0, as they would in a Linux with none of them:
+ * totalreserve_pages (kernel/mm/page_alloc.c). pimm has no page cache or swap, so those
+ * lines read 0, as they would in a Linux with none of them:
  *
  *   MemTotal   totalram_pages: managed pages of every zone
  *   MemFree    NR_FREE_PAGES: pages on the buddy lists (per-CPU list pages are not counted)
  *   MemAvailable  MemFree - totalreserve_pages (+ reclaimable caches: none)
  *   HighTotal/HighFree, LowTotal/LowFree   the HighMem zone and the rest
+ *   Slab, SReclaimable, SUnreclaim   the slab page counters (kernel/mm/slub.c)
+ *   VmallocUsed   vmalloc_nr_pages: pages vmalloc holds (kernel/mm/vmalloc.c), no guard pages
  *   CmaTotal/CmaFree   totalcma_pages, NR_FREE_CMA_PAGES
  */
 #include <linux/cma.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
 #include <linux/percpu.h>
+#include <linux/vmalloc.h>
 #include <asm/pgtable.h>
 #include <pimm/shell.h>
 
@@ -130,7 +133,7 @@ static int cmd_meminfo(int argc, char **argv)
 	show_val_kb("CommitLimit", totalram_pages() * 50 / 100); /* overcommit_ratio 50, no swap */
 	show_val_kb("Committed_AS", 0);
 	shprintf("VmallocTotal:   %8lu kB\n", (unsigned long)(VMALLOC_END - VMALLOC_START) >> 10);
-	show_val_kb("VmallocUsed", 0);
+	show_val_kb("VmallocUsed", vmalloc_nr_pages());
 	show_val_kb("VmallocChunk", 0);
 	show_val_kb("Percpu", pcpu_pages);
 	show_val_kb("CmaTotal", totalcma_pages);

@@ -127,14 +127,20 @@ static void flags_format(char *buf, size_t len, const struct vm_struct *vm)
 		  (vm->pages && is_vmalloc_addr(vm->pages)) ? " vpages" : "");
 }
 
-/* One /proc/vmallocinfo line (mm/vmalloc.c s_show); unpurged areas are printed later. */
+/*
+ * One /proc/vmallocinfo line (mm/vmalloc.c s_show). An area without vm (being freed right
+ * now: pimm purges eagerly, so there is no lazy list for "unpurged vm_area" lines) is printed
+ * in its place as 6.1 prints one: "vm_map_ram".
+ */
 static void vmallocinfo_line(const struct vmap_area *va, void *arg)
 {
 	const struct vm_struct *vm = va->vm;
 	char caller[KSYM_SYMBOL_LEN + 2], flags[64];
 
+	(void)arg;
 	if (!vm) {
-		(*(int *)arg)++;
+		shprintf("0x%pK-0x%pK %7ld vm_map_ram\n", (void *)va->va_start, (void *)va->va_end,
+			 (long)(va->va_end - va->va_start));
 		return;
 	}
 	caller_format(caller, sizeof(caller), vm);
@@ -148,24 +154,11 @@ static void vmallocinfo_line(const struct vmap_area *va, void *arg)
 	shprintf("%s\n", flags);
 }
 
-/* The areas being freed right now (Linux: the purge list, after the last entry). */
-static void vmallocinfo_unpurged(const struct vmap_area *va, void *arg)
-{
-	(void)arg;
-	if (!va->vm)
-		shprintf("0x%pK-0x%pK %7ld unpurged vm_area\n", (void *)va->va_start,
-			 (void *)va->va_end, (long)(va->va_end - va->va_start));
-}
-
 static int cmd_vmallocinfo(int argc, char **argv)
 {
-	int unpurged = 0;
-
 	if (argc != 1)
 		return shell_usage(argv[0]);
-	vmalloc_for_each_area(vmallocinfo_line, &unpurged);
-	if (unpurged)
-		vmalloc_for_each_area(vmallocinfo_unpurged, NULL);
+	vmalloc_for_each_area(vmallocinfo_line, NULL);
 	return 0;
 }
 SHELL_CMD("vmallocinfo", cmd_vmallocinfo, "vmallocinfo",

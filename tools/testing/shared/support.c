@@ -113,6 +113,19 @@ void __warn(const char *file, int line, const char *cond)
 		fprintf(stderr, "WARNING: %s:%d %s\n", file, line, cond);
 }
 
+void __warn_printf(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+
+	mb_warns++;
+	mb_last_warn = fmt;
+	va_start(ap, fmt); /* the message goes to the captured log, as the kernel's */
+	vprintk(fmt, ap);
+	va_end(ap);
+	if (getenv("MB_VERBOSE"))
+		fprintf(stderr, "WARNING: %s:%d\n", file, line);
+}
+
 void mb_assert_trace(const char *line, const char *prefix, const char *symbol)
 {
 	size_t n = strlen(prefix), m = strlen(symbol);

@@ -360,5 +360,30 @@ def torture_vmalloc_four_cpus(split):
     assert m.poweroff() == 0
 
 
+def vmalloc_used_kb(m):
+    mo = re.search(r"^VmallocUsed: +(\d+) kB$", m.cmd("meminfo"), re.M)
+    assert mo, "no VmallocUsed line in meminfo"
+    return int(mo.group(1))
+
+
+@each_split
+def meminfo_vmalloc_used_counts_pages(split):
+    """VmallocUsed is Linux's nr_vmalloc_pages: the pages vmalloc holds, never the guard page,
+    and not ioremap's areas; 1 MiB raises it by the page count `vmalloc` reports."""
+    m = start(split)
+    base = vmalloc_used_kb(m)
+    va, n, _pas = vmalloc(m, f"vmalloc {1 << 20}")
+    assert n == (1 << 20) // 4096, n
+    assert vmalloc_used_kb(m) == base + n * 4, (base, n)
+    va2, n2, _pas2 = vmalloc(m, "vmalloc 5000")
+    assert vmalloc_used_kb(m) == base + (n + n2) * 4
+    m.cmd(f"vfree {va:#x}")
+    assert vmalloc_used_kb(m) == base + n2 * 4
+    m.cmd(f"vfree {va2:#x}")
+    assert vmalloc_used_kb(m) == base
+    mmcheck_clean(m)
+    assert m.poweroff() == 0
+
+
 if __name__ == "__main__":
     run()

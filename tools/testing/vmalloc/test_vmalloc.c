@@ -194,7 +194,10 @@ static void test_exhaustion(void **state)
 	mb_log_clear();
 	more = __get_vm_area_caller(PG, VM_MAP | VM_UNINITIALIZED, 1, s, e, NULL);
 	assert_null(more);
-	assert_non_null(strstr(mb_log_text(), "vmap allocation for size 8192 failed"));
+	/* Linux's mm/vmalloc.c has no pr_fmt: the line starts with the message itself */
+	assert_non_null(strstr(mb_log_text(), "vmap allocation for size 8192 failed: use "
+					      "vmalloc=<size> to increase size"));
+	assert_null(strstr(mb_log_text(), "vmalloc: "));
 	vunmap(vm[3]->addr);
 	more = __get_vm_area_caller(PG, VM_MAP | VM_UNINITIALIZED, 1, s, e, NULL);
 	assert_ptr_equal(more->addr, (void *)(s + 3 * 2 * PG));
@@ -207,20 +210,49 @@ static void test_exhaustion(void **state)
 	assert_null(vmalloc((SIM_PAGES + 1) * PG));
 }
 
+/* The failures undo everything; the size printed is what was obtained (area->nr_pages). */
 static void test_failures_clean_up(void **state)
 {
 	(void)state;
+	mb_log_clear();
 	sim_page_fail_after = 3; /* the fourth page fails */
 	assert_null(vmalloc(8 * PG));
 	sim_page_fail_after = -1;
+	assert_non_null(strstr(mb_log_text(), "vmalloc error: size 12288, failed to allocate pages"));
+	assert_int_equal(vmalloc_nr_pages(), 0);
+	mb_log_clear();
 	sim_pte_fail_after = 5;  /* the sixth PTE fails */
 	assert_null(vmalloc(8 * PG));
 	sim_pte_fail_after = -1;
+	assert_non_null(strstr(mb_log_text(), "vmalloc error: size 32768, failed to map pages"));
+	assert_int_equal(vmalloc_nr_pages(), 0);
 	/* large area: its pages[] array (2048 pointers) would be vmalloc'ed itself; with no pages
 	 * at all the nested vmalloc fails first, and everything is undone */
 	sim_page_fail_after = 0;
 	assert_null(vmalloc(2048 * PG));
 	sim_page_fail_after = -1;
+	assert_int_equal(vmalloc_nr_pages(), 0);
+}
+
+/* nr_vmalloc_pages (meminfo's VmallocUsed): the pages, not the guard page; vmap not counted. */
+static void test_nr_vmalloc_pages(void **state)
+{
+	void *a, *b;
+
+	(void)state;
+	assert_int_equal(vmalloc_nr_pages(), 0);
+	a = vmalloc(5 * PG);
+	assert_non_null(a);
+	assert_int_equal(vmalloc_nr_pages(), 5);
+	/* the largest whose pages[] array (8-byte host pointers) is kmalloc'ed: the host cannot
+	 * write a vmalloc'ed one, its addresses are simulated */
+	b = vmalloc(512 * PG);
+	assert_non_null(b);
+	assert_int_equal(vmalloc_nr_pages(), 5 + 512);
+	vfree(a);
+	assert_int_equal(vmalloc_nr_pages(), 512);
+	vfree(b);
+	assert_int_equal(vmalloc_nr_pages(), 0);
 }
 
 static void test_vmap(void **state)
@@ -311,6 +343,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_ioremap_alignment, test_teardown),
 		cmocka_unit_test_teardown(test_exhaustion, test_teardown),
 		cmocka_unit_test_teardown(test_failures_clean_up, test_teardown),
+		cmocka_unit_test_teardown(test_nr_vmalloc_pages, test_teardown),
 		cmocka_unit_test_teardown(test_vmap, test_teardown),
 		cmocka_unit_test_teardown(test_random_vs_model, test_teardown),
 	};
