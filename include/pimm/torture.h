@@ -47,6 +47,7 @@ struct torture_cpu {
 typedef void (*torture_report_fn)(const char *fmt, ...) __printf(1, 2);
 
 struct torture_ops {
+	const char *name;  /* prefix of its lines: "torture", "torture kmalloc" */
 	unsigned int live; /* live items per CPU, at most TORTURE_LIVE */
 	/* Make one item into *it (checked and stamped); false when the allocator said no. */
 	bool (*alloc)(struct torture_cpu *t, struct torture_item *it);
@@ -66,7 +67,7 @@ struct torture_result {
 
 /* The next number of this CPU's xorshift32 sequence. */
 u32 torture_rand(struct torture_cpu *t);
-/* Count one bad item of this CPU and print "torture: cpuN: what". */
+/* Count one bad item of this CPU and print "NAME: cpuN: what". */
 void torture_bad(struct torture_cpu *t, const char *fmt, ...) __printf(2, 3);
 /* A "torture: mm-check: ..." line: the report function for ops->check. */
 void torture_report(const char *fmt, ...) __printf(1, 2);
@@ -74,8 +75,9 @@ void torture_report(const char *fmt, ...) __printf(1, 2);
 int torture_parse_args(int argc, char **argv, const char *usage, u32 max_ops, u32 *n, u32 *seed);
 /* Run n operations shared by every online CPU (call on CPU 0); sums into *res. */
 void torture_run(const struct torture_ops *ops, u32 n, u32 seed, struct torture_result *res);
-/* One line per online CPU: "torture: cpuN: OPS operations: A <made> (F failed), ..." */
-void torture_print_cpus(const char *made, const char *freed, const char *what);
+/* One line per online CPU: "NAME: cpuN: OPS operations: A <made> (F failed), ..." */
+void torture_print_cpus(const struct torture_ops *ops, const char *made, const char *freed,
+			const char *what);
 /* The per-CPU records of the last run (for a caller's own lines). */
 const struct torture_cpu *torture_cpu_result(unsigned int cpu);
 

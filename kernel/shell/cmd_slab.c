@@ -34,6 +34,7 @@
 #include <asm/smp.h>
 #include <pimm/parse.h>
 #include <pimm/shell.h>
+#include <pimm/torture.h>
 #include <pimm/vsprintf.h>
 
 #define MAX_LIVE 256         /* objects the shell remembers */
@@ -621,65 +622,29 @@ SHELL_MMCHECK("slab", slab_check);
 /* ---- torture kmalloc ------------------------------------------------------------------- */
 
 #define KT_LIVE 64            /* live objects per CPU */
-#define KT_INBOX 32           /* objects waiting for the next CPU to free them */
 #define KT_MAX_OPS 10000000
 #define KT_STAMP 0x6b6d6c63u  /* "kmlc", xor the address: first and last word */
 #define KT_CACHES 64
 
-struct kt_obj {
-	void *p;
-	u32 size;
-};
-
-/* One CPU's share of `torture kmalloc` and what it saw. */
-struct kt_cpu {
-	u32 rng;
-	unsigned long ops, allocs, fails, frees, passed, bad;
-	unsigned int nr;
-	struct kt_obj live[KT_LIVE];
-	int done;
-};
-
-struct kt_inbox {
-	spinlock_t lock;
-	unsigned int n;
-	struct kt_obj o[KT_INBOX];
-};
-
-static struct kt_cpu ktcpu[NR_CPUS];
-static struct kt_inbox ktbox[NR_CPUS];
-
-static u32 kt_rand(struct kt_cpu *t)
-{
-	u32 x = t->rng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return t->rng = x;
-}
-
 /* A size: mostly the small classes, one in five up to 8K, one in twenty whole pages. */
-static u32 kt_size(struct kt_cpu *t)
+static u32 kt_size(struct torture_cpu *t)
 {
-	u32 r = kt_rand(t) % 100;
+	u32 r = torture_rand(t) % 100;
 
 	if (r < 75)
-		return 1 + kt_rand(t) % 256;
+		return 1 + torture_rand(t) % 256;
 	if (r < 95)
-		return 257 + kt_rand(t) % (KMALLOC_MAX_CACHE_SIZE - 256);
-	return KMALLOC_MAX_CACHE_SIZE + 1 + kt_rand(t) % (4 * KMALLOC_MAX_CACHE_SIZE);
+		return 257 + torture_rand(t) % (KMALLOC_MAX_CACHE_SIZE - 256);
+	return KMALLOC_MAX_CACHE_SIZE + 1 + torture_rand(t) % (4 * KMALLOC_MAX_CACHE_SIZE);
 }
 
-static void kt_bad(struct kt_cpu *t, const char *what, const struct kt_obj *o)
+static void kt_bad(struct torture_cpu *t, const char *what, const struct torture_item *o)
 {
-	t->bad++;
-	shprintf("torture kmalloc: cpu%u: %u-byte object at 0x%08lx: %s\n", smp_processor_id(),
-		 o->size, (unsigned long)o->p, what);
+	torture_bad(t, "%lu-byte object at 0x%08lx: %s", o->size, (unsigned long)o->p, what);
 }
 
 /* The stamp words of an object (first and last 4 bytes of what was asked; tiny: first). */
-static void kt_stamp(const struct kt_obj *o)
+static void kt_stamp(const struct torture_item *o)
 {
 	u32 v = KT_STAMP ^ (u32)(unsigned long)o->p;
 
@@ -688,7 +653,7 @@ static void kt_stamp(const struct kt_obj *o)
 		memcpy((char *)o->p + o->size - 4, &v, 4);
 }
 
-static bool kt_stamp_ok(const struct kt_obj *o)
+static bool kt_stamp_ok(const struct torture_item *o)
 {
 	u32 v = KT_STAMP ^ (u32)(unsigned long)o->p, w = 0;
 
@@ -699,97 +664,43 @@ static bool kt_stamp_ok(const struct kt_obj *o)
 	return o->size < 8 || w == v;
 }
 
-static void kt_alloc(struct kt_cpu *t)
+/* kmalloc of a random size (zeroed one time in four); alignment, ksize and zeroes checked. */
+static bool kt_alloc(struct torture_cpu *t, struct torture_item *o)
 {
-	struct kt_obj o = {.size = kt_size(t)};
-	bool zero = (kt_rand(t) & 3) == 0;
+	bool zero;
 	const u8 *b;
 
-	o.p = kmalloc(o.size, GFP_KERNEL | __GFP_NOWARN | (zero ? __GFP_ZERO : 0));
-	if (!o.p) {
-		t->fails++;
-		return;
-	}
-	t->allocs++;
-	if ((unsigned long)o.p & (ARCH_KMALLOC_MINALIGN - 1))
-		kt_bad(t, "not 64-byte aligned", &o);
-	if (ksize(o.p) < o.size)
-		kt_bad(t, "ksize below the size asked for", &o);
-	b = o.p;
-	if (zero && (b[0] || b[o.size - 1] || b[o.size / 2]))
-		kt_bad(t, "__GFP_ZERO object not zeroed", &o);
-	kt_stamp(&o);
-	t->live[t->nr++] = o;
+	o->size = kt_size(t);
+	zero = (torture_rand(t) & 3) == 0;
+	o->p = kmalloc(o->size, GFP_KERNEL | __GFP_NOWARN | (zero ? __GFP_ZERO : 0));
+	if (!o->p)
+		return false;
+	if ((unsigned long)o->p & (ARCH_KMALLOC_MINALIGN - 1))
+		kt_bad(t, "not 64-byte aligned", o);
+	if (ksize(o->p) < o->size)
+		kt_bad(t, "ksize below the size asked for", o);
+	b = o->p;
+	if (zero && (b[0] || b[o->size - 1] || b[o->size / 2]))
+		kt_bad(t, "__GFP_ZERO object not zeroed", o);
+	kt_stamp(o);
+	return true;
 }
 
-static void kt_free(struct kt_cpu *t, unsigned int i, bool may_pass)
+/* The stamp still there (nobody else was handed the object), then kfree. */
+static void kt_free(struct torture_cpu *t, const struct torture_item *o)
 {
-	struct kt_obj o = t->live[i];
-	struct kt_inbox *box;
-	unsigned long flags;
-	unsigned int next = smp_processor_id();
-
-	if (!kt_stamp_ok(&o))
-		kt_bad(t, "stamp overwritten: handed out twice?", &o);
-	t->live[i] = t->live[--t->nr];
-	if (may_pass && (kt_rand(t) & 7) == 0) {
-		do
-			next = (next + 1) % NR_CPUS;
-		while (!cpu_online(next));
-		box = &ktbox[next];
-		spin_lock_irqsave(&box->lock, flags);
-		if (box->n < KT_INBOX) {
-			box->o[box->n++] = o;
-			spin_unlock_irqrestore(&box->lock, flags);
-			t->passed++;
-			return;
-		}
-		spin_unlock_irqrestore(&box->lock, flags);
-	}
-	kfree(o.p);
-	t->frees++;
+	if (!kt_stamp_ok(o))
+		kt_bad(t, "stamp overwritten: handed out twice?", o);
+	kfree(o->p);
 }
 
-/* Free what other CPUs handed to cpu. */
-static void kt_free_inbox(struct kt_cpu *t, unsigned int cpu)
-{
-	struct kt_inbox *box = &ktbox[cpu];
-	unsigned long flags;
-	struct kt_obj o;
-
-	for (;;) {
-		spin_lock_irqsave(&box->lock, flags);
-		if (!box->n) {
-			spin_unlock_irqrestore(&box->lock, flags);
-			return;
-		}
-		o = box->o[--box->n];
-		spin_unlock_irqrestore(&box->lock, flags);
-		if (!kt_stamp_ok(&o))
-			kt_bad(t, "stamp overwritten while handed over", &o);
-		kfree(o.p);
-		t->frees++;
-	}
-}
-
-static void kt_worker(void *arg)
-{
-	struct kt_cpu *t = &ktcpu[smp_processor_id()];
-
-	(void)arg;
-	for (unsigned long i = 0; i < t->ops; i++) {
-		kt_free_inbox(t, smp_processor_id());
-		if (t->nr == 0 || (t->nr < KT_LIVE && kt_rand(t) % 100 < 55))
-			kt_alloc(t);
-		else
-			kt_free(t, kt_rand(t) % t->nr, true);
-	}
-	while (t->nr)
-		kt_free(t, t->nr - 1, false);
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-	dmb();
-	sev();
-}
+/* No check during the run: the slab views are exact only on quiet CPUs (slub_def.h). */
+static const struct torture_ops kmalloc_torture = {
+	.name = "torture kmalloc",
+	.live = KT_LIVE,
+	.alloc = kt_alloc,
+	.free = kt_free,
+};
 
 /* Every cache's exact objects in use, in list order (CPU slabs flushed first on all CPUs). */
 static int kt_snapshot(struct kmem_cache **caches, unsigned long *inuse)
@@ -830,72 +741,31 @@ static __printf(1, 2) void kt_report(const char *fmt, ...)
 	shprintf("torture kmalloc: mm-check: %s\n", buf);
 }
 
-/* Start every online CPU's share and wait for all of them. */
-static void kt_run(u32 n, u32 seed)
-{
-	unsigned int cpus = num_online_cpus();
-
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct kt_cpu *t = &ktcpu[cpu];
-
-		memset(t, 0, sizeof(*t));
-		spin_lock_init(&ktbox[cpu].lock);
-		ktbox[cpu].n = 0;
-		t->rng = (seed + 1) * 2654435761u ^ (cpu + 1) * 0x9e3779b9u;
-		if (!t->rng)
-			t->rng = 1;
-		t->done = !cpu_online(cpu);
-		if (cpu_online(cpu))
-			t->ops = n / cpus + (cpu == 0 ? n % cpus : 0);
-	}
-	dmb();
-	smp_call_function(kt_worker, NULL, 0);
-	kt_worker(NULL);
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		while (!__atomic_load_n(&ktcpu[cpu].done, __ATOMIC_ACQUIRE))
-			wfe();
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		kt_free_inbox(&ktcpu[0], cpu);
-}
-
 /* See linux/slub_def.h: `torture kmalloc N [SEED]` (argv[0] is "kmalloc"). */
 int cmd_torture_kmalloc(int argc, char **argv)
 {
 	static struct kmem_cache *caches[KT_CACHES], *caches2[KT_CACHES];
 	static unsigned long before[KT_CACHES], after[KT_CACHES];
-	unsigned long bad = 0, allocs = 0, frees = 0;
+	struct torture_result res;
+	unsigned long bad;
 	int nr, nr2, pre, post;
-	u32 n, seed = 1;
+	u32 n, seed;
 
-	if (argc != 2 && argc != 3)
-		return shell_error("torture", "usage: torture kmalloc N [SEED]");
-	if (shell_parse_u32("torture", "operation count", argv[1], &n) ||
-	    (argc == 3 && shell_parse_u32("torture", "seed", argv[2], &seed)))
-		return -1;
-	if (n == 0 || n > KT_MAX_OPS)
-		return shell_error("torture", "operation count %u out of range 1..%u", n, KT_MAX_OPS);
 	if (slab_state < UP)
 		return shell_error("torture", "slab is not up yet");
-	if (smp_processor_id() != 0)
-		return shell_error("torture", "run it from CPU 0: it uses every CPU itself");
+	if (torture_parse_args(argc, argv, "torture kmalloc N [SEED]", KT_MAX_OPS, &n, &seed))
+		return -1;
 	nr = kt_snapshot(caches, before);
 	pre = kt_mmcheck(kt_report);
-	kt_run(n, seed);
+	torture_run(&kmalloc_torture, n, seed, &res);
 	nr2 = kt_snapshot(caches2, after);
 	post = kt_mmcheck(kt_report);
 	shprintf("torture kmalloc: %u operations on %u CPUs, seed %u\n", n, num_online_cpus(), seed);
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct kt_cpu *t = &ktcpu[cpu];
-
-		if (!cpu_online(cpu))
-			continue;
-		shprintf("torture kmalloc: cpu%u: %lu operations: %lu kmallocs (%lu failed), %lu "
-			 "kfrees, %lu handed to the next CPU, %lu bad objects\n", cpu, t->ops,
-			 t->allocs, t->fails, t->frees, t->passed, t->bad);
-		bad += t->bad, allocs += t->allocs, frees += t->frees;
-	}
-	if (allocs != frees)
-		bad++, shprintf("torture kmalloc: %lu objects allocated, %lu freed\n", allocs, frees);
+	torture_print_cpus(&kmalloc_torture, "kmallocs", "kfrees", "objects");
+	bad = res.bad;
+	if (res.allocs != res.frees)
+		bad++, shprintf("torture kmalloc: %lu objects allocated, %lu freed\n", res.allocs,
+				res.frees);
 	if (nr != nr2 || memcmp(caches, caches2, sizeof(caches[0]) * (size_t)nr) ||
 	    memcmp(before, after, sizeof(before[0]) * (size_t)nr)) {
 		bad++;

@@ -128,6 +128,7 @@ static void pages_step(struct torture_cpu *t, u32 r)
 }
 
 static const struct torture_ops pages_torture = {
+	.name = "torture",
 	.live = TORTURE_LIVE,
 	.alloc = pages_alloc,
 	.free = pages_free,
@@ -188,7 +189,7 @@ static int cmd_torture(int argc, char **argv)
 	post = check_free_areas(torture_report);
 	free_fingerprint(&after);
 	shprintf("torture: %u operations on %u CPUs, seed %u\n", n, num_online_cpus(), seed);
-	torture_print_cpus("allocations", "frees", "blocks");
+	torture_print_cpus(&pages_torture, "allocations", "frees", "blocks");
 	bad = res.bad;
 	if (res.allocs != res.frees)
 		bad++, shprintf("torture: %lu blocks allocated, %lu freed\n", res.allocs, res.frees);

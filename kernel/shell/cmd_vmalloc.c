@@ -45,6 +45,7 @@
 #include <pimm/cmd_vmalloc.h>
 #include <pimm/kallsyms.h>
 #include <pimm/shell.h>
+#include <pimm/torture.h>
 #include <pimm/vsprintf.h>
 
 #define SHELL_AREAS 64
@@ -464,193 +465,74 @@ SHELL_MMCHECK("vmalloc", mmcheck_vmalloc);
 
 #define VT_LIVE 16            /* live areas per CPU */
 #define VT_MAX_OPS 1000000
-#define VT_CHECKS 8           /* mm-check runs on CPU 0 during the run */
 #define VT_STAMP 0x766d616cu  /* "vmal", xor the address: written into every page */
 
-struct vt_area {
-	u32 *p;
-	unsigned long size;
-};
-
-/* One CPU's share of a run and what it saw. */
-struct vt_cpu {
-	u32 rng;
-	unsigned long ops, allocs, fails, frees, passed, bad;
-	unsigned int nr;
-	struct vt_area live[VT_LIVE];
-	int done;
-};
-
-/* Areas one CPU vmalloc'ed and hands to the next to check and vfree. */
-struct vt_inbox {
-	spinlock_t lock;
-	unsigned int n;
-	struct vt_area a[VT_LIVE];
-};
-
-static struct vt_cpu vt_cpus[NR_CPUS];
-static struct vt_inbox vt_inbox[NR_CPUS];
-static int vt_check_bad, vt_checks;
-
-/* xorshift32: the next number of this CPU's sequence. */
-static u32 vt_rand(struct vt_cpu *t)
-{
-	u32 x = t->rng;
-
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return t->rng = x;
-}
-
 /* A size: mostly 1-4 pages, sometimes up to 64 pages, rarely up to 1 MiB; not page-rounded. */
-static unsigned long vt_size(struct vt_cpu *t)
+static unsigned long vt_size(struct torture_cpu *t)
 {
-	u32 r = vt_rand(t) % 100;
+	u32 r = torture_rand(t) % 100;
 
 	if (r < 70)
-		return 1 + vt_rand(t) % (4 * PAGE_SIZE);
+		return 1 + torture_rand(t) % (4 * PAGE_SIZE);
 	if (r < 97)
-		return 1 + vt_rand(t) % (64 * PAGE_SIZE);
-	return 1 + vt_rand(t) % SZ_1M;
+		return 1 + torture_rand(t) % (64 * PAGE_SIZE);
+	return 1 + torture_rand(t) % SZ_1M;
 }
 
-static __printf(1, 2) void vt_report(const char *fmt, ...)
-{
-	char buf[200];
-	va_list ap;
-
-	va_start(ap, fmt);
-	kvscnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	shprintf("torture: mm-check: %s\n", buf);
-}
-
-static void vt_bad(struct vt_cpu *t, const void *p, const char *what)
-{
-	t->bad++;
-	shprintf("torture: cpu%u: area 0x%08lx: %s\n", smp_processor_id(), (unsigned long)p, what);
-}
-
-/* Every page's first and last word of the area (zero when asked), then stamp them. */
-static void vt_alloc(struct vt_cpu *t)
+/* vmalloc or vzalloc; every page's first and last word checked (zeroed if asked), then stamped. */
+static bool vt_alloc(struct torture_cpu *t, struct torture_item *it)
 {
 	unsigned long size = vt_size(t), words = PAGE_SIZE / 4;
-	bool zero = vt_rand(t) & 1;
+	bool zero = torture_rand(t) & 1;
 	u32 *p = zero ? vzalloc(size) : vmalloc(size);
 
-	if (!p) {
-		t->fails++;
-		return;
-	}
-	t->allocs++;
+	if (!p)
+		return false;
 	for (unsigned long off = 0; off < size; off += PAGE_SIZE) {
 		u32 *w = p + off / 4;
 
 		if (zero && (w[0] || w[words - 1]))
-			vt_bad(t, p, "vzalloc page not zeroed");
+			torture_bad(t, "area 0x%08lx: vzalloc page not zeroed", (unsigned long)p);
 		w[0] = VT_STAMP ^ (unsigned long)w;
 		w[words - 1] = ~(VT_STAMP ^ (unsigned long)w);
 	}
-	t->live[t->nr++] = (struct vt_area){p, size};
+	*it = (struct torture_item){.p = p, .size = size, .zero = zero};
+	return true;
 }
 
-/* Are the stamps of area a intact (nobody else mapped over it; this CPU sees its pages)? */
-static void vt_check(struct vt_cpu *t, const struct vt_area *a)
+/* The stamps intact (nobody else mapped over it; this CPU sees its pages), then vfree. */
+static void vt_free(struct torture_cpu *t, const struct torture_item *it)
 {
 	unsigned long words = PAGE_SIZE / 4;
 
-	for (unsigned long off = 0; off < a->size; off += PAGE_SIZE) {
-		u32 *w = a->p + off / 4;
+	for (unsigned long off = 0; off < it->size; off += PAGE_SIZE) {
+		u32 *w = (u32 *)it->p + off / 4;
 
 		if (w[0] != (VT_STAMP ^ (unsigned long)w) ||
 		    w[words - 1] != ~(VT_STAMP ^ (unsigned long)w)) {
-			vt_bad(t, a->p, "stamp overwritten: page mapped twice?");
-			return;
+			torture_bad(t, "area 0x%08lx: stamp overwritten: page mapped twice?",
+				    (unsigned long)it->p);
+			break;
 		}
 	}
+	vfree(it->p);
 }
 
-/* The next online CPU after this one. */
-static unsigned int vt_next_cpu(void)
+/* vmalloc_check for the run's concurrent checks. */
+static int vt_check(torture_report_fn report)
 {
-	unsigned int cpu = smp_processor_id();
+	unsigned long busy, nfree;
 
-	do
-		cpu = (cpu + 1) % NR_CPUS;
-	while (!cpu_online(cpu));
-	return cpu;
+	return vmalloc_check(report, &busy, &nfree);
 }
 
-/* vfree live area i, or one time in eight hand it to the next CPU to check and vfree. */
-static void vt_free(struct vt_cpu *t, unsigned int i, bool may_pass)
-{
-	struct vt_area a = t->live[i];
-	struct vt_inbox *box;
-	unsigned long flags;
-
-	vt_check(t, &a);
-	t->live[i] = t->live[--t->nr];
-	if (may_pass && (vt_rand(t) & 7) == 0) {
-		box = &vt_inbox[vt_next_cpu()];
-		spin_lock_irqsave(&box->lock, flags);
-		if (box->n < VT_LIVE) {
-			box->a[box->n++] = a;
-			spin_unlock_irqrestore(&box->lock, flags);
-			t->passed++;
-			return;
-		}
-		spin_unlock_irqrestore(&box->lock, flags);
-	}
-	vfree(a.p);
-	t->frees++;
-}
-
-/* Check and vfree what other CPUs handed to cpu (mapped there, read and unmapped here). */
-static void vt_free_inbox(struct vt_cpu *t, unsigned int cpu)
-{
-	struct vt_inbox *box = &vt_inbox[cpu];
-	unsigned long flags;
-	struct vt_area a;
-
-	for (;;) {
-		spin_lock_irqsave(&box->lock, flags);
-		if (!box->n) {
-			spin_unlock_irqrestore(&box->lock, flags);
-			return;
-		}
-		a = box->a[--box->n];
-		spin_unlock_irqrestore(&box->lock, flags);
-		vt_check(t, &a);
-		vfree(a.p);
-		t->frees++;
-	}
-}
-
-/* One CPU's share: random vmalloc/vzalloc and vfree, then everything freed. */
-static void vt_worker(void *arg)
-{
-	struct vt_cpu *t = &vt_cpus[smp_processor_id()];
-	unsigned long check_every = max(t->ops / VT_CHECKS, 1UL), busy, nfree;
-
-	(void)arg;
-	for (unsigned long i = 0; i < t->ops; i++) {
-		vt_free_inbox(t, smp_processor_id());
-		if (t->nr == 0 || (t->nr < VT_LIVE && vt_rand(t) % 100 < 55))
-			vt_alloc(t);
-		else
-			vt_free(t, vt_rand(t) % t->nr, true);
-		if (smp_processor_id() == 0 && i % check_every == check_every - 1) {
-			vt_check_bad += vmalloc_check(vt_report, &busy, &nfree);
-			vt_checks++;
-		}
-	}
-	while (t->nr)
-		vt_free(t, t->nr - 1, false);
-	dmb();
-	__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
-	sev();
-}
+static const struct torture_ops vmalloc_torture = {
+	.name = "torture",
+	.live = VT_LIVE,
+	.alloc = vt_alloc,
+	.free = vt_free,
+	.check = vt_check,
+};
 
 /* A fingerprint of the busy list: count and a hash of the ranges. */
 static void vt_fingerprint_one(const struct vmap_area *va, void *arg)
@@ -662,77 +544,33 @@ static void vt_fingerprint_one(const struct vmap_area *va, void *arg)
 	f[2] = f[2] * 37 + va->va_end;
 }
 
-static void vt_start(u32 n, u32 seed)
-{
-	unsigned int cpus = num_online_cpus();
-
-	vt_check_bad = vt_checks = 0;
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct vt_cpu *t = &vt_cpus[cpu];
-
-		memset(t, 0, sizeof(*t));
-		spin_lock_init(&vt_inbox[cpu].lock);
-		vt_inbox[cpu].n = 0;
-		t->rng = (seed + 1) * 2654435761u ^ (cpu + 1) * 0x9e3779b9u;
-		if (!t->rng)
-			t->rng = 1;
-		t->done = !cpu_online(cpu);
-		if (cpu_online(cpu))
-			t->ops = n / cpus + (cpu == 0 ? n % cpus : 0);
-	}
-	dmb();
-	smp_call_function(vt_worker, NULL, 0); /* CPUs 1-3 */
-	vt_worker(NULL);                       /* CPU 0's share */
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		while (!__atomic_load_n(&vt_cpus[cpu].done, __ATOMIC_ACQUIRE))
-			wfe();
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) /* handed to a CPU that had finished */
-		vt_free_inbox(&vt_cpus[0], cpu);
-}
-
 int cmd_torture_vmalloc(int argc, char **argv)
 {
-	unsigned long before[3] = {0}, after[3] = {0}, busy, nfree, bad = 0, allocs = 0, frees = 0;
-	u32 n, seed = 1;
+	unsigned long before[3] = {0}, after[3] = {0}, bad;
+	struct torture_result res;
+	u32 n, seed;
 	int pre, post;
 
-	if (argc != 2 && argc != 3)
-		return shell_error("torture", "usage: torture vmalloc N [SEED]");
-	if (shell_parse_u32("torture", "operation count", argv[1], &n) ||
-	    (argc == 3 && shell_parse_u32("torture", "seed", argv[2], &seed)))
+	if (torture_parse_args(argc, argv, "torture vmalloc N [SEED]", VT_MAX_OPS, &n, &seed))
 		return -1;
-	if (n == 0 || n > VT_MAX_OPS)
-		return shell_error("torture", "operation count %u out of range 1..%u", n, VT_MAX_OPS);
-	if (smp_processor_id() != 0)
-		return shell_error("torture", "run it from CPU 0: it uses every CPU itself");
-	pre = vmalloc_check(vt_report, &busy, &nfree);
+	pre = vt_check(torture_report);
 	vmalloc_for_each_area(vt_fingerprint_one, before);
-	vt_start(n, seed);
-	post = vmalloc_check(vt_report, &busy, &nfree);
+	torture_run(&vmalloc_torture, n, seed, &res);
+	post = vt_check(torture_report);
 	vmalloc_for_each_area(vt_fingerprint_one, after);
 	shprintf("torture: vmalloc: %u operations on %u CPUs, seed %u\n", n, num_online_cpus(), seed);
-	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
-		struct vt_cpu *t = &vt_cpus[cpu];
-
-		if (!cpu_online(cpu))
-			continue;
-		shprintf("torture: cpu%u: %lu operations: %lu vmallocs (%lu failed), %lu vfrees, "
-			 "%lu handed to the next CPU, %lu bad areas\n", cpu, t->ops, t->allocs,
-			 t->fails, t->frees, t->passed, t->bad);
-		bad += t->bad;
-		allocs += t->allocs;
-		frees += t->frees;
-	}
-	if (allocs != frees)
-		bad++, shprintf("torture: %lu areas vmalloc'ed, %lu vfreed\n", allocs, frees);
+	torture_print_cpus(&vmalloc_torture, "vmallocs", "vfrees", "areas");
+	bad = res.bad;
+	if (res.allocs != res.frees)
+		bad++, shprintf("torture: %lu areas vmalloc'ed, %lu vfreed\n", res.allocs, res.frees);
 	shprintf("torture: mm-check vmalloc: before %d, during %d runs %d, after %d violations\n",
-		 pre, vt_checks, vt_check_bad, post);
+		 pre, res.checks, res.check_bad, post);
 	if (memcmp(before, after, sizeof(before)))
 		bad++;
 	shprintf("torture: the area list %s: %lu busy areas\n",
 		 memcmp(before, after, sizeof(before)) ? "DIFFERS from before" : "equals the one before",
 		 after[0]);
-	bad += (unsigned long)(pre + vt_check_bad + post);
+	bad += (unsigned long)(pre + res.check_bad + post);
 	shprintf("torture: %s\n", bad ? "FAILED" : "clean");
 	return bad ? 1 : 0;
 }

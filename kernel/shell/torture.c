@@ -52,7 +52,7 @@ void torture_bad(struct torture_cpu *t, const char *fmt, ...)
 	kvscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
 	t->bad++;
-	shprintf("torture: cpu%u: %s\n", smp_processor_id(), buf);
+	shprintf("%s: cpu%u: %s\n", run_ops->name, smp_processor_id(), buf);
 }
 
 void torture_report(const char *fmt, ...)
@@ -212,15 +212,16 @@ void torture_run(const struct torture_ops *ops, u32 n, u32 seed, struct torture_
 	}
 }
 
-void torture_print_cpus(const char *made, const char *freed, const char *what)
+void torture_print_cpus(const struct torture_ops *ops, const char *made, const char *freed,
+			const char *what)
 {
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {
 		const struct torture_cpu *t = &tcpu[cpu];
 
 		if (!cpu_online(cpu))
 			continue;
-		shprintf("torture: cpu%u: %lu operations: %lu %s (%lu failed), %lu %s, %lu handed to "
-			 "the next CPU, %lu bad %s\n", cpu, t->ops, t->allocs, made, t->fails,
+		shprintf("%s: cpu%u: %lu operations: %lu %s (%lu failed), %lu %s, %lu handed to "
+			 "the next CPU, %lu bad %s\n", ops->name, cpu, t->ops, t->allocs, made, t->fails,
 			 t->frees, freed, t->passed, t->bad, what);
 	}
 }
