@@ -34,6 +34,7 @@
 #include <linux/pageblock-flags.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <asm/page.h>
 
 #ifndef MAX_NUMNODES
 #define MAX_NUMNODES 1 /* (also in memblock.h) no NUMA: node 0 only */
@@ -248,6 +249,30 @@ typedef struct pglist_data {
 	unsigned long totalreserve_pages;
 	long vm_stat[NR_VM_NODE_STAT_ITEMS];
 } pg_data_t;
+
+/* Node counters named *_B count bytes (Linux's vmstat_item_in_bytes); the others pages. */
+static inline bool vmstat_item_in_bytes(enum node_stat_item item)
+{
+	return item == NR_SLAB_RECLAIMABLE_B || item == NR_SLAB_UNRECLAIMABLE_B;
+}
+
+/* Add delta to a node counter, from any CPU (Linux's mod_node_page_state). */
+static inline void mod_node_page_state(struct pglist_data *pgdat, enum node_stat_item item,
+				       long delta)
+{
+	__atomic_add_fetch(&pgdat->vm_stat[item], delta, __ATOMIC_RELAXED);
+}
+
+/* A node counter in pages, bytes counters converted (Linux's node_page_state_pages). */
+static inline unsigned long node_page_state_pages(const struct pglist_data *pgdat,
+						  enum node_stat_item item)
+{
+	long x = __atomic_load_n(&pgdat->vm_stat[item], __ATOMIC_RELAXED);
+
+	if (vmstat_item_in_bytes(item))
+		x /= (long)PAGE_SIZE;
+	return x < 0 ? 0 : (unsigned long)x;
+}
 
 extern struct pglist_data contig_page_data;
 #define NODE_DATA(nid) (&contig_page_data)

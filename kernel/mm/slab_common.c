@@ -320,6 +320,7 @@ noinline void *kmalloc_large(size_t size, gfp_t flags)
 	if (!page)
 		return NULL;
 	slab_prep_compound(page, order);
+	mod_node_page_state(NODE_DATA(0), NR_SLAB_UNRECLAIMABLE_B, (long)(PAGE_SIZE << order));
 	return page_address(page);
 }
 
@@ -344,6 +345,7 @@ static noinline void free_large_kmalloc(struct page *page, const void *object)
 	if (WARN_ON_ONCE(order == 0))
 		pr_warn("object pointer: 0x%p\n", object);
 	slab_clear_compound(page, order);
+	mod_node_page_state(NODE_DATA(0), NR_SLAB_UNRECLAIMABLE_B, -(long)(PAGE_SIZE << order));
 	__free_pages(page, order);
 }
 

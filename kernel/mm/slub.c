@@ -600,6 +600,15 @@ static struct slab *alloc_slab_page(gfp_t flags, struct kmem_cache_order_objects
 	return page_slab(page);
 }
 
+/* A slab's bytes in or out of meminfo's Slab (Linux's account_slab / unaccount_slab). */
+static void account_slab(const struct kmem_cache *s, unsigned int order, int sign)
+{
+	enum node_stat_item item = (s->flags & SLAB_RECLAIM_ACCOUNT) ? NR_SLAB_RECLAIMABLE_B
+								     : NR_SLAB_UNRECLAIMABLE_B;
+
+	mod_node_page_state(NODE_DATA(0), item, sign * (long)(PAGE_SIZE << order));
+}
+
 /* A debug object's initial state (Linux's setup_object), then the constructor. */
 static void *setup_object(const struct kmem_cache *s, void *object)
 {
@@ -650,6 +659,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 		p = next;
 	}
 	set_freepointer(s, p, NULL);
+	account_slab(s, oo_order(oo), 1);
 	slab_publish_wmb();
 	SetPageSlab(slab_page(slab));
 	return slab;
@@ -683,6 +693,7 @@ static void discard_slab(struct kmem_cache *s, struct slab *slab)
 	page_mapcount_reset(page);
 	INIT_LIST_HEAD(&page->lru);
 	slab_clear_compound(page, order);
+	account_slab(s, order, -1);
 	__free_pages(page, order);
 }
 

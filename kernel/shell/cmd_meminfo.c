@@ -34,11 +34,10 @@ static unsigned long global_zone_page_state(enum zone_stat_item item)
 	return x < 0 ? 0 : (unsigned long)x;
 }
 
+/* A node counter in pages (Linux's global_node_page_state_pages: one node). */
 static unsigned long global_node_page_state(enum node_stat_item item)
 {
-	long x = NODE_DATA(0)->vm_stat[item];
-
-	return x < 0 ? 0 : (unsigned long)x;
+	return node_page_state_pages(NODE_DATA(0), item);
 }
 
 /* Linux's show_val_kb: a 16-character label, the pages in KiB in 8 columns, " kB". */

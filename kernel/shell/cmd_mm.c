@@ -45,7 +45,8 @@ static void zoneinfo_node_stats(pg_data_t *pgdat)
 
 	shprintf("\n  per-node stats");
 	for (i = 0; i < NR_VM_NODE_STAT_ITEMS; i++)
-		shprintf("\n      %-12s %lu", node_stat_names[i], (unsigned long)pgdat->vm_stat[i]);
+		shprintf("\n      %-12s %lu", node_stat_names[i],
+			 node_page_state_pages(pgdat, (enum node_stat_item)i));
 }
 
 /* Linux's calculate_normal_threshold: how far a CPU's vmstat deltas may drift. */

@@ -355,5 +355,28 @@ def review_fixes_3g():
     assert m.poweroff() == 0
 
 
+def meminfo_kb(m, field):
+    return int(re.search(rf"^{field}: +(\d+) kB$", m.cmd("meminfo"), re.M).group(1))
+
+
+@case
+def meminfo_slab_counts_slab_pages():
+    """meminfo's Slab is the pages of every slab (slabinfo's num_slabs x pagesperslab) plus
+    kmalloc_large blocks, as Linux's NR_SLAB_*_B counters; /proc/vmstat agrees in pages."""
+    m = boot()
+    slab_pages = lambda: sum(r[5] * r[6] for r in slabinfo(m))
+    assert meminfo_kb(m, "Slab") == slab_pages() * 4 == meminfo_kb(m, "SUnreclaim")
+    out = m.cmd("kmalloc 20000")  # kmalloc_large: an order-3 block, 32 kB
+    big = int(re.match(r"kmalloc 0x([0-9a-f]{8}): kmalloc_large: 32768 bytes", out).group(1), 16)
+    assert meminfo_kb(m, "Slab") == slab_pages() * 4 + 32
+    assert re.search(rf"^nr_slab_unreclaimable {slab_pages() + 8}$", m.cmd("vmstat"), re.M)
+    m.cmd(f"kfree {big:#x}")
+    for _ in range(40):  # new slabs: the counter follows them
+        kmalloc(m, "kmalloc 2048")
+    assert meminfo_kb(m, "Slab") == slab_pages() * 4
+    mmcheck_clean(m)
+    assert m.poweroff() == 0
+
+
 if __name__ == "__main__":
     run()
