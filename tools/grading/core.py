@@ -253,8 +253,8 @@ class TestContext:
 class Result:
     """A graded test: the test, its score, the checks, notes, log paths and the seed."""
 
-    def __init__(self, test, seed):
-        self.test, self.seed = test, seed
+    def __init__(self, test, seed, run_seed=None, lab=""):
+        self.test, self.seed, self.run_seed, self.lab = test, seed, run_seed, lab
         self.score, self.checks, self.notes, self.logs, self.error = 0.0, [], [], [], None
 
     @property
@@ -268,10 +268,23 @@ class Result:
             lines.append(f"FAIL {self.error}")
         lines += self.notes
         if not self.passed:
-            lines.append(f"seed {self.seed}: replay with tools/grade LAB --seed {self.seed} "
-                         f"--test {self.test.key}")
+            lines.append(f"test seed {self.seed}: replay with tools/grade {self.lab} "
+                         f"--seed {self.run_seed} --test {self.test.key}")
             lines += [f"console log: {p}" for p in self.logs]
         return "\n".join(lines)
+
+
+TODO_LINE = re.compile(r"\S+: \S+ not implemented \(lab\d+\)")
+
+
+def missing_pieces(machines):
+    """The lab_todo lines the kernel printed (include/pimm/lab.h), once each, for the report."""
+    seen = []
+    for m in machines:
+        for line in TODO_LINE.findall(m.buf):
+            if line not in seen:
+                seen.append(line)
+    return [f"the kernel says: {line}" for line in seen]
 
 
 def test_seed(run_seed, lab_name, key):
@@ -282,7 +295,7 @@ def test_seed(run_seed, lab_name, key):
 def run_test(test, run_seed, lab_name, logdir):
     """Run one test to its end, whatever the kernel does; returns its Result."""
     seed = test_seed(run_seed, lab_name, test.key)
-    ctx, result = TestContext(test, seed, logdir), Result(test, seed)
+    ctx, result = TestContext(test, seed, logdir), Result(test, seed, run_seed, lab_name)
     try:
         test.fn(ctx)
     except GradeError as e:
@@ -298,6 +311,7 @@ def run_test(test, run_seed, lab_name, logdir):
     if not made:
         result.error = "the test made no check"
     result.checks, result.notes = ctx.checks, ctx.notes + result.notes
+    result.notes += missing_pieces(ctx.machines)
     result.logs = ctx.close(keep_logs=True)
     return result
 
