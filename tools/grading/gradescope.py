@@ -94,7 +94,8 @@ if [ ! -f "$SUB/meson_options.txt" ]; then
 fi
 WORK=$(mktemp -d)
 cp -a "$SUB/." "$WORK/"
-rm -rf "$WORK/tools/grading" "$WORK/tools/grade" "$WORK/labs" "$WORK/build" "$WORK/build-"*
+rm -rf "$WORK/tools/grading" "$WORK/tools/grade" "$WORK/labs" "$WORK/build" "$WORK/build-"* \
+       "$WORK/grade-logs"
 cp -a "$AG/source/pimm/." "$WORK/"
 cd "$WORK"
 python3 tools/grade {lab} --json "$AG/results/results.json" -j "${{PIMM_GRADE_JOBS:-2}}"
@@ -114,10 +115,14 @@ bash /autograder/source/pimm/tools/setup
 
 def bundle(root, lab_dir, out):
     """Write the Gradescope autograder zip for the lab at lab_dir to out: setup.sh,
-    run_autograder, and pimm/ = the grader (tools/grade, tools/grading, tools/testing/pimm.py,
-    tools/setup) with every lab's public tests and this lab's private/hidden.py."""
+    run_autograder, and pimm/ = the grader (tools/grade, tools/grading, tools/testing/pimm.py
+    and the system tests' helpers, tools/setup) with every lab's public tests and this lab's
+    private/hidden.py (never the mutants)."""
     lab = os.path.basename(lab_dir)
     files = ["tools/grade", "tools/setup", "tools/testing/pimm.py"]
+    system = os.path.join(root, "tools", "testing", "system")
+    files += [os.path.join("tools", "testing", "system", n) for n in os.listdir(system)
+              if n.endswith(".py")]  # helpers a lab's tests may import
     for base, _, names in os.walk(os.path.join(root, "tools", "grading")):
         files += [os.path.relpath(os.path.join(base, n), root) for n in names
                   if n.endswith(".py")]
