@@ -1,6 +1,6 @@
 """grading - pimm's lab grader (tools/grade) and student-tree cutter (tools/mklab).
 
-A lab's tests (labs/labN-name/grade.py) use only what is exported here:
+A lab's tests (labs/lab*/grade.py) use only what is exported here:
 
     from grading import test
     @test("__free_one_page merges a freed block with its buddy", points=10)

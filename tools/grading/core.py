@@ -1,7 +1,7 @@
 """core.py - the grader's heart: the test registry, one test's context (boots, budgets, checks),
 and the runner that grades a lab with tests in parallel (labs/README.md, "The grader").
 
-    registry      @test(name, points) in labs/labN-name/grade.py (and private/hidden.py)
+    registry      @test(name, points) in labs/lab*/grade.py (and private/hidden.py)
     TestContext   t.boot() -> a fresh QEMU under -icount; t.cmd(m, line) with an instruction
                   budget; t.check / t.require record checks; t.seed, t.rng, t.random_dt()
     run_lab       every test in its own thread and QEMU, -j at a time; a test that hangs,
@@ -254,7 +254,7 @@ class TestContext:
 
 
 class Result:
-    """A graded test: the test, its score, the checks, notes, log paths and the seed."""
+    """A graded test: the test, its score, the checks, notes, log paths and its seed."""
 
     def __init__(self, test, seed, run_seed=None, lab=""):
         self.test, self.seed, self.run_seed, self.lab = test, seed, run_seed, lab
@@ -291,7 +291,7 @@ def missing_pieces(machines):
 
 
 def test_seed(run_seed, lab_name, key):
-    """The seed of one test: fixed by the run's seed, the lab and the test."""
+    """One test's seed, fixed by the run's seed, the lab and the test."""
     return zlib.crc32(f"{run_seed}:{lab_name}:{key}".encode())
 
 

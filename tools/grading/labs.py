@@ -1,4 +1,4 @@
-"""labs.py - where the labs are: labs/labN-name/ directories of a tree (labs/README.md)."""
+"""labs.py - where the labs are: labs/lab*/ directories of a tree (labs/README.md)."""
 import os
 import re
 
@@ -6,7 +6,7 @@ LAB_DIR = re.compile(r"^lab(\d+)-[a-z0-9-]+$")
 
 
 def lab_dirs(root):
-    """{N: absolute path} of every labs/labN-name/ directory under root."""
+    """{N: absolute path} of every labs/lab*/ directory under root."""
     base = os.path.join(root, "labs")
     found = {}
     for name in sorted(os.listdir(base)) if os.path.isdir(base) else ():

@@ -5,7 +5,7 @@
                        instructor file, no marker; it builds with -Werror and boots; it scores
                        below full marks on lab N, naming what is missing ("not implemented
                        (labN)"), and full marks on every earlier lab
-    mutants_labN       every labs/labN-*/private/mutants/*.patch applied to a copy of the
+    mutants_labN       every labs/lab*/private/mutants/*.patch applied to a copy of the
                        reference loses points on lab N and the report contains its Expect: texts
 
 `python3 test_labs.py student_tree_lab6` runs one case. Instructor-only (never in a student
@@ -155,7 +155,7 @@ def gradescope_bundle_grades_submissions():
 
 @case
 def handouts_have_every_part_and_the_grading_table():
-    """Each labs/labN-name/README.md: the parts a handout needs, and a grading table naming
+    """Each labs/lab*/README.md: the parts a handout needs, and a grading table naming
     every test of grade.py (and private/hidden.py) with its points."""
     from grading import core
     parts = ("background", "files", "exercise", "try", "question", "debug", "grading")
