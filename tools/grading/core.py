@@ -64,22 +64,33 @@ def test(name, points, visibility="visible"):
 
 def load_tests(lab_dir, private=True):
     """The tests of a lab directory: grade.py, then private/hidden.py when present (and
-    private is True), in definition order."""
+    private is True), in definition order. A lab's own helper modules (e.g. a model.py beside
+    its grade.py) are importable while it loads, and forgotten afterwards, so that two labs
+    graded in one run may both have a model.py."""
     global _registry
     tests = []
     files = [os.path.join(lab_dir, "grade.py")]
     if private:
         files.append(os.path.join(lab_dir, "private", "hidden.py"))
-    for path in files:
-        if not os.path.exists(path):
-            continue
+    before = set(sys.modules)
+    sys.path[:0] = [lab_dir, os.path.join(lab_dir, "private")]
+    try:
+        for path in files:
+            if not os.path.exists(path):
+                continue
+            _registry = []
+            name = "lab_" + re.sub(r"\W", "_", os.path.relpath(path, os.path.dirname(lab_dir)))
+            spec = importlib.util.spec_from_file_location(name, path)
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            tests += _registry
+    finally:
         _registry = []
-        name = "lab_" + re.sub(r"\W", "_", os.path.relpath(path, os.path.dirname(lab_dir)))
-        spec = importlib.util.spec_from_file_location(name, path)
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-        tests += _registry
-    _registry = []
+        del sys.path[:2]
+        for mod in set(sys.modules) - before:
+            where = getattr(sys.modules[mod], "__file__", None) or ""
+            if os.path.abspath(where).startswith(os.path.abspath(lab_dir) + os.sep):
+                del sys.modules[mod]
     return tests
 
 
