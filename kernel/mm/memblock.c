@@ -756,9 +756,10 @@ static phys_addr_t __memblock_find_range_top_down(phys_addr_t start, phys_addr_t
 	return 0;
 	/* LAB1 TODO
 	lab_todo(1, "memblock", "__memblock_find_range_top_down");
-	// Until it is written, searches run bottom-up from the middle of memory: the kernel and
-	// what head.S left below it must not be handed out.
-	start = max(start, memblock_end_of_DRAM() / 2);
+	// Until it is written, searches run bottom-up in the upper half of [start, end): the
+	// kernel and what head.S left below it must not be handed out.
+	if (min(end, memblock_end_of_DRAM()) > start)
+		start += (min(end, memblock_end_of_DRAM()) - start) / 2;
 	return __memblock_find_range_bottom_up(start, end, size, align, nid, flags);
 	*/
 	/* LAB1 END */
