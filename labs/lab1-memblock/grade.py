@@ -145,8 +145,8 @@ def random_banks(rng):
     jitter = lambda: rng.choice((0, rng.randrange(1, PAGE)))
     a = rng.randrange(0x0a000000, 0x14000000, PAGE) + jitter()      # end of bank A
     x = rng.randrange(0x09000000, a - 2 * PAGE, PAGE) + jitter()    # A is cut in two here
-    b = (a + rng.randrange(8, 64) * MiB) & ~(PAGE - 1) | jitter()   # bank B
-    bsize = rng.randrange(16, 128) * MiB + jitter()
+    b = (a + rng.randrange(8, 64) * MiB) & ~(PAGE - 1) | rng.randrange(1, PAGE)  # bank B
+    bsize = rng.randrange(16, 128) * MiB
     c = (b + bsize + rng.randrange(1, 32) * MiB) & ~(MiB - 1)       # bank C runs to the top
     tiny_base = (a + 2 * MiB) & ~(PAGE - 1) | rng.randrange(1, PAGE - 16)
     tiny = (tiny_base, rng.randrange(1, PAGE - (tiny_base & (PAGE - 1))))
@@ -225,7 +225,15 @@ def merge(t):
     other, so without merging memblock.reserved is a row of touching regions."""
     dtb = t.random_dt()
     m = t.boot(dtb=dtb)
-    merged_everywhere(t, memory_of(t, m), "random device tree")
+    tables = memory_of(t, m)
+    merged_everywhere(t, tables, "random device tree")
+    facts = t.dt_facts(dtb)
+    nomap = [(r["base"], r["base"] + r["size"]) for r in facts["static"] if r["nomap"]]
+    want = memory_with_nomap([(0, TOP)], nomap)
+    diff = first_difference(want, tables["memory"])
+    t.check(diff is None, "memblock_merge_regions joins only neighbours with the same flags: "
+            "memblock.memory is NONE RAM around the NOMAP regions", expected=show(want),
+            got=diff or show(tables["memory"]))
 
 
 def nomap_layout(rng):
