@@ -13,9 +13,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from grading import dtgen, test  # noqa: E402
-from memmodel import (CMA_ALIGN, DTB_PA, KiB, MiB, PAGE, TOP, cma_areas, compile_dts,  # noqa: E402
-                      first_difference, free_at_reserve, free_ranges, memory_with_nomap,
-                      nomap_of, parse_memblock, show, top_down, trim_bank, union)
+from memmodel import (DTB_PA, KiB, MiB, PAGE, TOP, compile_dts, first_difference,  # noqa: E402
+                      free_ranges, memory_with_nomap, parse_memblock, show, subtract,
+                      trim_bank, union)
 
 
 def random_banks(rng):
@@ -51,6 +51,15 @@ def banks_dts(first, second):
 def memory_of(t, m):
     """The parsed `memblock` tables of machine m."""
     return parse_memblock(t.cmd(m, "memblock"))
+
+
+def marked_nomap(facts, boot_log):
+    """The no-map regions of a layout that the boot did mark: those its log does not report as
+    failed ("failed to reserve memory for node"). Marking them is lab 2's work; this lab checks
+    how memblock splits and merges around what was marked."""
+    failed = set(re.findall(r"failed to reserve memory for node '([^']+)'", boot_log))
+    return [(r["base"], r["base"] + r["size"]) for r in facts["static"]
+            if r["nomap"] and f"{r['name']}@{r['base']:x}" not in failed]
 
 
 # -- tests ------------------------------------------------------------------------------------
@@ -107,8 +116,7 @@ def merge(t):
     m = t.boot(dtb=dtb)
     tables = memory_of(t, m)
     merged_everywhere(t, tables, "random device tree")
-    facts = t.dt_facts(dtb)
-    want = memory_with_nomap([(0, TOP)], nomap_of(facts))
+    want = memory_with_nomap([(0, TOP)], marked_nomap(t.dt_facts(dtb), m.boot_log))
     diff = first_difference(want, tables["memory"])
     t.check(diff is None, "memblock_merge_regions joins only neighbours with the same flags: "
             "memblock.memory is NONE RAM around the NOMAP regions", expected=show(want),
@@ -117,26 +125,64 @@ def merge(t):
 
 def nomap_layout(rng):
     """A random reserved-memory layout with at least two no-map regions."""
-    facts = dtgen.layout(rng, static=3)
+    facts = dtgen.layout(rng, static=3, dynamic=False)
     for r in facts["static"][:2]:
         r["nomap"] = True
     return facts
 
 
-@test("memblock_isolate_range: no-map regions split memory, mem= removes the rest", points=10)
+def free_spot(rng, facts, size):
+    """A 1 MiB aligned base for size bytes clear (by 1 MiB) of every region of the layout."""
+    taken = [(r["base"], r["base"] + r["size"]) for r in facts["static"] + facts["cma"]]
+    taken += [(b, b + s) for b, s in facts["memreserve"]]
+    for _ in range(200):
+        base = rng.randrange(dtgen.LOW // MiB, (TOP - size) // MiB) * MiB
+        if all(base + size + MiB <= b or e + MiB <= base for b, e in taken):
+            return base
+    return None
+
+
+def given_back_sandwich(base):
+    """Three touching 1 MiB nodes from base: plain reserved, a shared-dma-pool that no init
+    function accepts (neither reusable nor no-map: it is given back with memblock_phys_free),
+    plain reserved. Reserved as one merged region, the middle must be cut out of it."""
+    text = "\n&{/reserved-memory} {\n"
+    for i, name in enumerate(("keep", "unused", "keep")):
+        b = base + i * MiB
+        text += f"\t{name}@{b:x} {{\n"
+        if name == "unused":
+            text += '\t\tcompatible = "shared-dma-pool";\n'
+        text += f"\t\treg = <{b:#010x} {MiB:#010x}>;\n\t}};\n"
+    return text + "};\n"
+
+
+@test("memblock_isolate_range: no-map regions split memory, freeing and mem= cut ranges out",
+      points=10)
 def isolate(t):
-    """memblock_mark_nomap and memblock_remove both isolate a range first: the memory array must
-    be split exactly at the no-map regions, and mem=SIZE must leave exactly [0, SIZE)."""
+    """memblock_mark_nomap, memblock_phys_free and memblock_remove all isolate a range first:
+    memory must be split exactly at the no-map regions, a region given back from the middle of
+    a reserved region must leave its two ends, and mem=SIZE must leave exactly [0, SIZE)."""
     facts = nomap_layout(t.rng)
+    sandwich = free_spot(t.rng, facts, 3 * MiB)
+    extra = given_back_sandwich(sandwich) if sandwich is not None else ""
     facts["summary"] = dtgen.summary(facts)
-    t.note("device tree: " + facts["summary"])
-    dtb = compile_dts(t, dtgen.to_dts(facts), "nomap")
-    m = t.boot(dtb=dtb)
-    want = memory_with_nomap([(0, TOP)], nomap_of(facts))
-    got = memory_of(t, m)["memory"]
+    t.note("device tree: " + facts["summary"] + (f"; keep/unused/keep at {sandwich:#x}"
+                                                 if extra else ""))
+    m = t.boot(dtb=compile_dts(t, dtgen.to_dts(facts) + extra, "nomap"))
+    tables = memory_of(t, m)
+    want = memory_with_nomap([(0, TOP)], marked_nomap(facts, m.boot_log))
+    got = tables["memory"]
     diff = first_difference(want, got)
     t.check(diff is None, "memblock_isolate_range: the no-map regions are NOMAP regions of "
             "memblock.memory, the rest NONE", expected=show(want), got=diff or show(got))
+    if extra:
+        lo, hi = sandwich + MiB, sandwich + 2 * MiB
+        near = [r for r in tables["reserved"] if r[0] < hi + MiB and sandwich - MiB < r[1]]
+        want = [(sandwich, lo, "NONE"), (hi, hi + MiB, "NONE")]
+        diff = first_difference(want, near)
+        t.check(diff is None, "memblock_isolate_range: memblock_phys_free of the middle of a "
+                f"reserved region [{sandwich:#x}-{hi + MiB:#x}) leaves its two ends",
+                expected=show(want), got=diff or show(near))
 
     size = t.rng.randrange(256, 900) * MiB
     plain = compile_dts(t, dtgen.to_dts({"static": [], "cma": [], "dynamic": None,
@@ -165,32 +211,36 @@ def allocations_on_top(t, tables, what):
             got=f"{left // KiB} KiB free above it: {', '.join(f'[{b:#x}-{e:#x})' for b, e in above[:4])}")
 
 
-@test("__memblock_find_range_top_down: dynamic regions and allocations come from the top",
+@test("__memblock_find_range_top_down: the boot's allocations come from the top down",
       points=10)
 def topdown(t):
-    """The linux,cma pool of a random tree (size and alignment only) and the default CMA area
-    of a tree without one must be where a top-down search puts them."""
-    facts = dtgen.layout(t.rng, dynamic=True)
-    facts["summary"] = dtgen.summary(facts)
-    t.note("device tree: " + facts["summary"])
-    m = t.boot(dtb=compile_dts(t, dtgen.to_dts(facts), "dynamic"))
+    """No CMA (cma=0) and a random mem= size, with /memreserve/ entries near the top: the
+    first allocation must end at the top of the highest free range, and the others follow
+    it downwards. Then a random reserved-memory layout: no free memory is left above the
+    highest allocation but crumbs."""
+    rng = t.rng
+    size = rng.randrange(200, 960) * MiB
+    top_rsv = size - rng.randrange(0, 8) * MiB - rng.randrange(1, 64) * PAGE
+    rsv = [(top_rsv, rng.randrange(1, 32) * PAGE)]
+    rsv.append(((top_rsv - rng.randrange(2, 16) * MiB) & ~(PAGE - 1), rng.randrange(1, 64) * PAGE))
+    rsv = [(b, min(s, size - b)) for b, s in rsv if 0 < size - b]
+    facts = {"static": [], "cma": [], "dynamic": None, "memreserve": rsv}
+    t.note(f"mem={size // MiB}M cma=0, /memreserve/ " +
+           ", ".join(f"{b:#x}+{s:#x}" for b, s in rsv))
+    m = t.boot(dtb=compile_dts(t, dtgen.to_dts(facts), "top"),
+               append=f"mem={size // MiB}M cma=0")
     tables = memory_of(t, m)
-    d = facts["dynamic"]
-    want = top_down(free_at_reserve(facts), d["size"], max(d["align"], CMA_ALIGN))
-    got = cma_areas(t.cmd(m, "cma")).get("linux,cma", (None, None))[0]
-    t.check(got == want, "__memblock_find_range_top_down places linux,cma "
-            f"({d['size'] // MiB} MiB, aligned {d['align'] // MiB} MiB) at the highest place "
-            "that fits", expected=f"{want:#010x}", got=f"{got:#010x}" if got is not None
-            else "no linux,cma area in `cma`")
-    allocations_on_top(t, tables, "random device tree")
+    free = subtract([(dtgen.LOW, min(size, tables["limit"] or size))],
+                    union((b, b + s) for b, s in rsv))
+    want = max(e for b, e in free)
+    allocs = [r for r in tables["reserved"] if r[3] == "(memblock)"]
+    got = max((r[1] for r in allocs), default=None)
+    t.check(got is not None and want - PAGE < got <= want, "__memblock_find_range_top_down: "
+            "the first allocation ends at the top of the highest free range",
+            expected=f"the highest allocation ends at {want:#010x}",
+            got=f"it ends at {got:#010x}" if got is not None else "no allocation")
+    allocations_on_top(t, tables, f"mem={size // MiB}M")
 
-    facts = dtgen.layout(t.rng, dynamic=False)
-    facts["summary"] = dtgen.summary(facts)
-    t.note("device tree: " + facts["summary"])
-    m = t.boot(dtb=compile_dts(t, dtgen.to_dts(facts), "nodynamic"))
-    want = top_down(free_at_reserve(facts), 16 * MiB, CMA_ALIGN)
-    line = re.search(r"cma: Reserved 16 MiB at 0x([0-9a-f]{8})", m.boot_log)
-    got = int(line.group(1), 16) if line else None
-    t.check(got == want, "__memblock_find_range_top_down places the default CMA area (16 MiB, "
-            "4 MiB aligned) at the highest place that fits", expected=f"{want:#010x}",
-            got=f"{got:#010x}" if got is not None else "no 'cma: Reserved 16 MiB at' line")
+    dtb = t.random_dt()
+    m = t.boot(dtb=dtb)
+    allocations_on_top(t, memory_of(t, m), "random device tree")
