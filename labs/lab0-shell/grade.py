@@ -9,6 +9,7 @@ import re
 from grading import test
 
 MAX_ARGS = 16  # SHELL_MAX_ARGS, include/pimm/shell.h
+DTB_PA = 0x08000000  # where QEMU loads the device tree (docs/design.md)
 PLAIN = "abcdefghijklmnopqrstuvwxyz0123456789_.-+/"
 
 
@@ -153,14 +154,20 @@ def monitor_words(m, addr, n):
 
 @test("hex_dump_line: peek prints what the MMU reads, four words a line", points=10)
 def hexdump(t):
-    """peek at random places of the kernel's text (read-only: nothing changes meanwhile)."""
+    """peek at random places of the kernel's text and at the device tree's header: neither
+    changes meanwhile."""
     m = t.boot()
     rng = t.rng
     start, end = text_range(m.boot_log)
     line_rx = re.compile(r"^0x([0-9a-f]{8}):((?: [0-9a-f]{8}){1,4})$")
-    for _ in range(5):
+    lowmem = int(re.search(r"lowmem  : 0x([0-9a-f]+)", m.boot_log).group(1), 16)
+    places = []
+    for _ in range(4):
         n = rng.choice((1, 2, 3, 4, 5, rng.randint(6, 40)))
-        addr = rng.randrange(start, end - 4 * n) & ~3
+        places.append((rng.randrange(start, end - 4 * n) & ~3, n))
+    # the device tree's header and /memreserve/ block (through the linear map): small words
+    places.insert(rng.randrange(5), (lowmem + DTB_PA, rng.randint(14, 24)))
+    for addr, n in places:
         out = clean(t.cmd(m, f"peek {addr:#x} {n}"))
         lines = out.split("\n")
         want = monitor_words(m, addr, n)

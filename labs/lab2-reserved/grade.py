@@ -133,17 +133,26 @@ def dynamic(t):
     facts = dtgen.layout(rng, dynamic=True)
     d = facts["dynamic"]
     d["align"] = rng.choice((MiB, 2 * MiB, 4 * MiB, 8 * MiB))
-    split = 0x26000000
+    split, split2 = 0x26000000, 0x1c000000
     cma_wins = windows(rng, split, TOP, rng.randint(1, 2))
     pool_size, pool_align = rng.randint(1, 4) * MiB, rng.choice((MiB, 2 * MiB))
-    pool_wins = windows(rng, dtgen.LOW, split, rng.randint(1, 2))
+    pool_wins = windows(rng, dtgen.LOW, split2, rng.randint(1, 2))
+    dyn_size = rng.choice((4, 8)) * MiB
+    dyn_spot = place(rng, facts, dyn_size + 6 * MiB, 4 * MiB, low=split2, top=split)
     extra = (f"\n&{{/reserved-memory/linux,cma}} {{\n\talloc-ranges = <{cells(cma_wins)}>;\n}};\n"
              "\n&{/reserved-memory} {\n\tscratch {\n\t\tcompatible = \"shared-dma-pool\";\n"
              f"\t\tno-map;\n\t\tsize = <{pool_size:#010x}>;\n"
              f"\t\talignment = <{pool_align:#010x}>;\n"
              f"\t\talloc-ranges = <{cells(pool_wins)}>;\n\t}};\n}};\n")
+    if dyn_spot is not None:  # 1 MiB alignment asked, window end 1 MiB past a pageblock
+        dyn_win = (dyn_spot, dyn_size + 5 * MiB)
+        extra += ("\n&{/reserved-memory} {\n\tdyncma {\n\t\tcompatible = \"shared-dma-pool\";\n"
+                  f"\t\treusable;\n\t\tsize = <{dyn_size:#010x}>;\n"
+                  f"\t\talignment = <{MiB:#010x}>;\n"
+                  f"\t\talloc-ranges = <{cells([dyn_win])}>;\n\t}};\n}};\n")
     facts["summary"] = dtgen.summary(facts)
-    t.note(f"device tree: {facts['summary']}; linux,cma alloc-ranges {cells(cma_wins)}; "
+    t.note(f"device tree: {facts['summary']}; dyncma {dyn_size // MiB}M align 1M at "
+           f"{dyn_spot if dyn_spot is None else hex(dyn_spot)}; linux,cma alloc-ranges {cells(cma_wins)}; "
            f"scratch (DMA pool) {pool_size // MiB}M align {pool_align // MiB}M alloc-ranges "
            f"{cells(pool_wins)}")
     m = t.boot(dtb=compile_dts(t, with_extra(facts, extra), "dynamic"))
@@ -154,6 +163,12 @@ def dynamic(t):
     t.check(got == want, f"__reserved_mem_alloc_size places linux,cma ({d['size'] // MiB} MiB, "
             f"alignment {d['align'] // MiB} MiB raised to a pageblock) in the first alloc-ranges "
             "window that fits, top-down", expected=hexa(want), got=hexa(got))
+    if dyn_spot is not None:
+        want = in_windows(free, dyn_size, CMA_ALIGN, [dyn_win])
+        got = cma_areas(t.cmd(m, "cma")).get("dyncma", (None, None))[0]
+        t.check(got == want, f"__reserved_mem_alloc_size raises the 1 MiB alignment of the "
+                f"reusable pool dyncma ({dyn_size // MiB} MiB) to a whole pageblock",
+                expected=hexa(want), got=hexa(got))
     want = in_windows(free, pool_size, pool_align, pool_wins)
     line = re.search(r"created DMA memory pool at 0x([0-9a-f]{8}), size (\d+) MiB", m.boot_log)
     got = int(line.group(1), 16) if line else None
