@@ -5,8 +5,7 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-
-int _printk(const char *fmt, ...);
+#include <linux/printk.h>
 
 /* Print to stdout as the kernel's printk would to the console (the level byte is skipped). */
 __attribute__((weak)) int _printk(const char *fmt, ...)
