@@ -108,27 +108,30 @@ def merged_everywhere(t, tables, what):
                 expected=f"{len(regs)} regions, {size} KiB", got=f"{count} regions, {kib} KiB")
 
 
-@test("memblock_merge_regions: touching regions with the same flags are merged", points=10)
-def merge(t):
-    """A random reserved-memory layout: the early allocations of the boot sit next to each
-    other, so without merging memblock.reserved is a row of touching regions."""
-    dtb = t.random_dt()
-    m = t.boot(dtb=dtb)
-    tables = memory_of(t, m)
-    merged_everywhere(t, tables, "random device tree")
-    want = memory_with_nomap([(0, TOP)], marked_nomap(t.dt_facts(dtb), m.boot_log))
-    diff = first_difference(want, tables["memory"])
-    t.check(diff is None, "memblock_merge_regions joins only neighbours with the same flags: "
-            "memblock.memory is NONE RAM around the NOMAP regions", expected=show(want),
-            got=diff or show(tables["memory"]))
-
-
 def nomap_layout(rng):
     """A random reserved-memory layout with at least two no-map regions."""
     facts = dtgen.layout(rng, static=3, dynamic=False)
     for r in facts["static"][:2]:
         r["nomap"] = True
     return facts
+
+
+@test("memblock_merge_regions: touching regions with the same flags are merged", points=10)
+def merge(t):
+    """A random reserved-memory layout with no-map regions: the early allocations of the boot
+    sit next to each other, so without merging memblock.reserved is a row of touching regions;
+    the NOMAP regions must not merge with the RAM around them."""
+    facts = nomap_layout(t.rng)
+    facts["summary"] = dtgen.summary(facts)
+    t.note("device tree: " + facts["summary"])
+    m = t.boot(dtb=compile_dts(t, dtgen.to_dts(facts), "merge"))
+    tables = memory_of(t, m)
+    merged_everywhere(t, tables, "random device tree")
+    want = memory_with_nomap([(0, TOP)], marked_nomap(facts, m.boot_log))
+    diff = first_difference(want, tables["memory"])
+    t.check(diff is None, "memblock_merge_regions joins only neighbours with the same flags: "
+            "memblock.memory is NONE RAM around the NOMAP regions", expected=show(want),
+            got=diff or show(tables["memory"]))
 
 
 def free_spot(rng, facts, size):

@@ -235,7 +235,7 @@ def cma(t):
     pageblock aligned and a no-map one are refused and given back; cma= on the command line
     bypasses the linux,cma-default node."""
     rng = t.rng
-    facts = dtgen.layout(rng, cma=2)
+    facts = dtgen.layout(rng, cma=2, dynamic=True)
     extra, bad = bad_pools(rng, facts)
     facts["summary"] = dtgen.summary(facts)
     t.note("device tree: " + facts["summary"] + "; refused pools: " +
