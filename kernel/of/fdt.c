@@ -40,6 +40,7 @@
 #include <linux/printk.h>
 #include <pimm/diag.h>
 #include <pimm/fdt.h>
+#include <pimm/lab.h>
 
 void *initial_boot_params;
 int dt_root_addr_cells = 1;
@@ -262,6 +263,7 @@ int early_init_dt_scan_memory(void)
 /* Clip one bank to whole pages inside [MIN_MEMBLOCK_ADDR, MAX_MEMBLOCK_ADDR], then add it. */
 void early_init_dt_add_memory_arch(u64 base, u64 size)
 {
+	/* LAB1 BEGIN */
 	const u64 phys_offset = MIN_MEMBLOCK_ADDR;
 
 	if (size < PAGE_SIZE - (base & (PAGE_SIZE - 1))) {
@@ -291,6 +293,12 @@ void early_init_dt_add_memory_arch(u64 base, u64 size)
 		base = phys_offset;
 	}
 	memblock_add((phys_addr_t)base, (phys_addr_t)size);
+	/* LAB1 TODO
+	lab_todo(1, "of", "early_init_dt_add_memory_arch");
+	// Until it is written, each bank is added as the device tree says, untrimmed.
+	memblock_add((phys_addr_t)base, (phys_addr_t)size);
+	*/
+	/* LAB1 END */
 }
 
 /* Root cells, /chosen and /memory, in Linux's order. */
@@ -331,12 +339,22 @@ static bool dt_overlaps_memory(phys_addr_t base, phys_addr_t size)
 /* Reserve one static range, or mark it no-map (-EBUSY if that memory is already reserved). */
 static int early_init_dt_reserve_memory(phys_addr_t base, phys_addr_t size, bool nomap)
 {
+	/* LAB2 BEGIN */
 	if (nomap) {
 		if (dt_overlaps_memory(base, size) && memblock_is_region_reserved(base, size))
 			return -EBUSY;
 		return memblock_mark_nomap(base, size);
 	}
 	return memblock_reserve(base, size);
+	/* LAB2 TODO
+	lab_todo(2, "of", "early_init_dt_reserve_memory");
+	// Until it is written, no-map regions fail (they stay ordinary RAM); the others are
+	// reserved.
+	if (nomap)
+		return -ENOSYS;
+	return memblock_reserve(base, size);
+	*/
+	/* LAB2 END */
 }
 
 /* pimm's extra diagnostics for a static range: outside RAM, or over something reserved. */
