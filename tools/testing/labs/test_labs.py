@@ -56,7 +56,8 @@ def check_tree_contents(tree, n):
     """One commit; no lab-n solution in any object; no private file; no marker."""
     count = run(["git", "rev-list", "--all", "--count"], tree).stdout.strip()
     assert count == "1", f"{count} commits"
-    blobs = run(["git", "cat-file", "--batch-all-objects", "--batch"], tree).stdout
+    blobs = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=tree,
+                           capture_output=True, check=True).stdout.decode("utf-8", "replace")
     for path, text in solutions_of(n):
         assert text not in blobs, f"lab{n}'s solution from {path} is in the student tree"
     files = run(["git", "ls-files"], tree).stdout.split()
@@ -158,15 +159,17 @@ def handouts_have_every_part_and_the_grading_table():
     """Each labs/lab*/README.md: the parts a handout needs, and a grading table naming
     every test of grade.py (and private/hidden.py) with its points."""
     from grading import core
-    parts = ("background", "files", "exercise", "try", "question", "debug", "grading")
+    parts = (("background",), ("tour", "files"), ("exercise",), ("try",), ("question",),
+             ("debug",), ("grading",))
     for n, name in labtest.lab_list():
         d = os.path.join(ROOT, "labs", name)
         text = open(os.path.join(d, "README.md")).read()
         heads = " ".join(re.findall(r"^#+ (.*)$", text, re.M)).lower()
-        missing = [p for p in parts if p not in heads]
+        missing = [p[0] for p in parts if not any(word in heads for word in p)]
         assert not missing, f"{name}/README.md has no section about {missing}"
+        table = re.split(r"^#+ .*[Gg]rading.*$", text, flags=re.M)[-1]
         for t in core.load_tests(d):
-            row = [l for l in text.splitlines() if l.startswith("|") and f"`{t.key}`" in l]
+            row = [l for l in table.splitlines() if l.startswith("|") and f"`{t.key}`" in l]
             assert row, f"{name}/README.md: no grading-table row for `{t.key}`"
             assert re.search(rf"\|\s*{t.points:g}\s*\|", row[0]), \
                 f"{name}/README.md: `{t.key}` is worth {t.points:g}, the table says {row[0]}"
