@@ -9,6 +9,7 @@ import re
 from grading import test
 
 MAX_ARGS = 16  # SHELL_MAX_ARGS, include/pimm/shell.h
+LINE_MAX = 256  # SHELL_LINE_MAX, include/pimm/shell.h
 DTB_PA = 0x08000000  # where QEMU loads the device tree (docs/design.md)
 PLAIN = "abcdefghijklmnopqrstuvwxyz0123456789_.-+/"
 
@@ -57,6 +58,9 @@ def split(t):
                 expected=f"help: no such command '{meant}'", got=out)
     words = [random_word(rng)[0] for _ in range(rng.randint(2, MAX_ARGS - 1))]
     line = "help " + spaces(rng, 1).join(words)
+    while len(line) > LINE_MAX - 1:  # the shell keeps at most LINE_MAX - 1 typed characters
+        words.pop()
+        line = "help " + spaces(rng, 1).join(words)
     out = clean(t.cmd(m, line))
     t.check(out.startswith("usage: help"),
             f"cmdline_split of a line of {len(words) + 1} words: help sees them all (usage)",
