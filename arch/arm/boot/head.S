@@ -212,8 +212,8 @@ __create_page_tables:
 	blo	1b
 
 	ldr	r7, =KERNEL_SECT_FLAGS
-	/* identity section holding __turn_mmu_on */
-	adr	r0, __turn_mmu_on
+	/* identity section holding __turn_mmu_on (in .text, so by its PA) */
+	ldr	r0, =(__turn_mmu_on - PAGE_OFFSET + PHYS_OFFSET)
 	mov	r0, r0, lsr #SECTION_SHIFT
 	orr	r3, r7, r0, lsl #SECTION_SHIFT
 	str	r3, [r4, r0, lsl #2]
@@ -249,6 +249,15 @@ __create_page_tables:
 	mov	pc, lr
 	.ltorg
 
+/*
+ * What the secondary CPUs run with the MMU off, long after the boot: __v7_setup,
+ * v7_invalidate_l1 and __turn_mmu_on (and secondary_startup below). They live in .text, as in
+ * Linux, not in the head: memblock reserves the image from _stext, so the pages of the head
+ * below it are free memory by the time the secondaries start. The boot CPU reaches them with
+ * PC-relative branches (the image runs at PA TEXT_OFFSET, so the distances hold).
+ */
+	.text
+	.arm
 /* CPU set-up before the MMU goes on (Linux's __v7_setup): coherency, caches, TLBs, TEX remap. */
 	.globl	__v7_setup
 __v7_setup:
@@ -315,6 +324,8 @@ __turn_mmu_on:
 	mov	r3, r3
 	mov	pc, r13
 
+	.section ".head.text", "ax"
+	.arm
 /* ATAGS or garbage in r2: say so on the UART (MMU off: physical address) and stop. */
 bad_dtb:
 	adrl	r0, msg_bad_dtb
@@ -410,6 +421,8 @@ secondary_park:
  * turned on with idmap_pgd (swapper_pg_dir's kernel mappings + the identity section of
  * __turn_mmu_on), read from secondary_data; __secondary_switched then moves to swapper.
  */
+	.text
+	.arm
 	.globl	secondary_startup
 secondary_startup:
 	hyp_to_svc				@ r11 = entry mode, passed on to C

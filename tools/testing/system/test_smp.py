@@ -27,6 +27,21 @@ def four_cpus_come_up_with_linux_lines():
 
 
 @case
+def secondary_entry_code_lies_in_reserved_text():
+    """CPUs 1-3 start long after memblock_free_all: what they run with the MMU off
+    (secondary_startup, __v7_setup, __turn_mmu_on) must be in [_stext, _etext), which memblock
+    reserves, not in the head below _stext, whose pages the buddy allocator hands out."""
+    m = boot()
+    text, stext, etext, *code = elf_symbols(m.boot_dir, "_text", "_stext", "_etext",
+                                            "secondary_startup", "__v7_setup", "__turn_mmu_on")
+    assert all(stext <= a < etext for a in code), [hex(a) for a in code]
+    out = m.cmd(f"whatis {code[0] - text + 0x8000:#x}")  # _text is loaded at PA 0x8000
+    assert re.search(r"memblock.reserved\[\d+\]: .* owner: kernel", out), out
+    assert "allocator: reserved (PG_reserved" in out, out
+    assert m.poweroff() == 0
+
+
+@case
 def cpus_lists_each_cpu_from_itself():
     m = boot()
     out = m.cmd("cpus")
