@@ -144,6 +144,13 @@ int pgtable_check(void (*report)(const char *fmt, ...) __printf(1, 2), unsigned 
 	struct pt_walk w;
 	int bad = 0;
 
+	/* nothing below means anything unless the walker finds the kernel's own text */
+	pgtable_walk(init_mm_pgd, (unsigned long)_stext, &w);
+	if (!w.mapped || w.pa != __pa(_stext)) {
+		report("skipped: the software walk (pgtable_walk) does not find kernel text at %#010lx",
+		       (unsigned long)_stext);
+		return 1;
+	}
 	if (wx)
 		bad++, report("%lu W+X pages, the first range at %#010lx", wx, first);
 	for_each_mem_region(r)
