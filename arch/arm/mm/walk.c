@@ -159,8 +159,8 @@ struct pt_perm pt_decode_perm(unsigned int ap, bool xn, bool pxn)
 	/* LAB3 END */
 }
 
-/* Fill the attribute fields from an L1 section descriptor. */
-static void decode_section(struct pt_walk *w, pmdval_t d)
+/* Fill the attribute fields from an L1 section descriptor (maybe unused: a lab 3 tree). */
+static void __maybe_unused decode_section(struct pt_walk *w, pmdval_t d)
 {
 	/* LAB3 BEGIN */
 	w->domain = (d & PMD_DOMAIN_MASK) >> PMD_DOMAIN_SHIFT;
@@ -182,7 +182,7 @@ static void decode_section(struct pt_walk *w, pmdval_t d)
 }
 
 /* Fill the attribute fields from an L2 small/large page descriptor. */
-static void decode_page(struct pt_walk *w, u32 d, bool large)
+static void __maybe_unused decode_page(struct pt_walk *w, u32 d, bool large)
 {
 	/* LAB3 BEGIN */
 	w->ap = ((d & PTE_EXT_APX) ? 4 : 0) | ((d >> 4) & 3);
@@ -204,7 +204,7 @@ static void decode_page(struct pt_walk *w, u32 d, bool large)
 }
 
 /* The second level: the Linux and hardware PTEs of a table entry. */
-static void walk_pte(struct pt_walk *w)
+static void __maybe_unused walk_pte(struct pt_walk *w)
 {
 	/* LAB3 BEGIN */
 	phys_addr_t table = w->pmd & PMD_TABLE_BASE_MASK;
