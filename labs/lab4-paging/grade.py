@@ -158,7 +158,7 @@ def check_lowmem(t, m, rng, vm_limit, what):
     for va, label in vas:
         if plain(va):
             check_map(t, m, va, label, "map_lowmem", va - PAGE_OFFSET, "rw-", kind="section")
-    va = pick(rng, high, up(high + VMALLOC_OFFSET, VMALLOC_OFFSET))
+    va = pick(rng, high, (high + VMALLOC_OFFSET) & ~(VMALLOC_OFFSET - 1))  # to VMALLOC_START
     check_map(t, m, va, f"the gap past high_memory ({what}: map_lowmem must stop at "
               "arm_lowmem_limit)", "map_lowmem", None, None)
     out = t.cmd(m, "mm-check")
