@@ -30,6 +30,7 @@
 #include <asm/tlbflush.h>
 #include <asm/traps.h>
 #include <pimm/diag.h>
+#include <pimm/lab.h>
 #include <pimm/vsprintf.h>
 #include "mm.h"
 
@@ -135,7 +136,7 @@ static void __init prepare_page_table(void)
 }
 
 /* Map [start, end) of lowmem linearly with MT_MEMORY_RW. */
-static void __init map_lowmem_range(phys_addr_t start, phys_addr_t end)
+static void __init __maybe_unused map_lowmem_range(phys_addr_t start, phys_addr_t end)
 {
 	struct map_desc map = {__phys_to_virt(start), __phys_to_pfn(start), end - start,
 			       MT_MEMORY_RW};
@@ -146,6 +147,7 @@ static void __init map_lowmem_range(phys_addr_t start, phys_addr_t end)
 
 static void __init map_lowmem(void)
 {
+	/* LAB4 BEGIN */
 	phys_addr_t start, end;
 	u64 i;
 
@@ -162,10 +164,29 @@ static void __init map_lowmem(void)
 		map_lowmem_range(start, kernel_sec_start);
 		map_lowmem_range(max(start, kernel_sec_end), end);
 	}
+	/* LAB4 TODO
+	phys_addr_t start, end;
+	u64 i;
+
+	lab_todo(4, "mmu", "map_lowmem");
+	// Until it is written, all of lowmem is mapped read-write-executable, the kernel too.
+	for_each_mem_range(i, &start, &end) {
+		struct map_desc map = {__phys_to_virt(start), __phys_to_pfn(start), 0, MT_MEMORY_RWX};
+
+		if (end > arm_lowmem_limit)
+			end = arm_lowmem_limit;
+		if (start >= end)
+			break;
+		map.length = end - start;
+		create_mapping(&map);
+	}
+	*/
+	/* LAB4 END */
 }
 
 static void __init map_kernel(void)
 {
+	/* LAB4 BEGIN */
 	phys_addr_t x_end = round_up(__pa(__init_end), SECTION_SIZE);
 	struct map_desc map = {__phys_to_virt(kernel_sec_start), __phys_to_pfn(kernel_sec_start),
 			       x_end - kernel_sec_start, MT_MEMORY_RWX};
@@ -176,6 +197,11 @@ static void __init map_kernel(void)
 	map = (struct map_desc){__phys_to_virt(x_end), __phys_to_pfn(x_end),
 				kernel_sec_end - x_end, MT_MEMORY_RW};
 	create_mapping(&map);
+	/* LAB4 TODO
+	lab_todo(4, "mmu", "map_kernel");
+	// Until it is written, head.S's sections (read-write-executable) map the kernel.
+	*/
+	/* LAB4 END */
 }
 
 /*
@@ -217,6 +243,7 @@ void __init early_fixmap_shutdown(void)
 /* The vectors page (0xffff0000) and the stubs page above it, from one early allocation. */
 static void __init map_vectors(void *vectors)
 {
+	/* LAB4 BEGIN */
 	struct map_desc map = {VECTORS_BASE, __phys_to_pfn(__pa(vectors)), PAGE_SIZE,
 			       MT_HIGH_VECTORS}; /* user-readable: kuser helpers, as Linux */
 
@@ -224,6 +251,15 @@ static void __init map_vectors(void *vectors)
 	map = (struct map_desc){VECTORS_BASE + PAGE_SIZE, __phys_to_pfn(__pa(vectors)) + 1,
 				PAGE_SIZE, MT_LOW_VECTORS};
 	create_mapping(&map);
+	/* LAB4 TODO
+	struct map_desc map = {VECTORS_BASE, __phys_to_pfn(__pa(vectors)), 2 * PAGE_SIZE,
+			       MT_HIGH_VECTORS};
+
+	lab_todo(4, "mmu", "map_vectors");
+	// Until it is written, the vectors and the stubs pages are both user-readable.
+	create_mapping(&map);
+	*/
+	/* LAB4 END */
 }
 
 /*

@@ -26,6 +26,7 @@
 #include <asm/mach/map.h>
 #include <asm/ptdump.h>
 #include <asm/setup.h>
+#include <pimm/lab.h>
 #include <pimm/vsprintf.h>
 #include "mm.h"
 
@@ -131,6 +132,7 @@ const char *mem_type_of_va_pte(unsigned long va, pteval_t pte)
  */
 struct pt_perm pt_decode_perm(unsigned int ap, bool xn, bool pxn)
 {
+	/* LAB3 BEGIN */
 	struct pt_perm p = {0};
 
 	switch (ap & 7) {
@@ -144,11 +146,23 @@ struct pt_perm pt_decode_perm(unsigned int ap, bool xn, bool pxn)
 	p.kx = p.kr && !xn && !pxn;
 	p.ux = p.ur && !xn;
 	return p;
+	/* LAB3 TODO
+	struct pt_perm p = {0};
+
+	lab_todo(3, "walk", "pt_decode_perm");
+	// Until it is written, every mapping reads as no access at all.
+	(void)ap;
+	(void)xn;
+	(void)pxn;
+	return p;
+	*/
+	/* LAB3 END */
 }
 
-/* Fill the attribute fields from an L1 section descriptor. */
-static void decode_section(struct pt_walk *w, pmdval_t d)
+/* Fill the attribute fields from an L1 section descriptor (maybe unused: a lab 3 tree). */
+static void __maybe_unused decode_section(struct pt_walk *w, pmdval_t d)
 {
+	/* LAB3 BEGIN */
 	w->domain = (d & PMD_DOMAIN_MASK) >> PMD_DOMAIN_SHIFT;
 	w->ap = ((d & PMD_SECT_APX) ? 4 : 0) | ((d >> 10) & 3);
 	w->tex = (d & PMD_SECT_TEX_MASK) >> PMD_SECT_TEX_SHIFT;
@@ -158,11 +172,19 @@ static void decode_section(struct pt_walk *w, pmdval_t d)
 	w->ng = !!(d & PMD_SECT_nG);
 	w->xn = !!(d & PMD_SECT_XN);
 	w->pxn = !!(d & PMD_SECT_PXN);
+	/* LAB3 TODO
+	lab_todo(3, "walk", "decode_section");
+	// Until it is written, a section's attributes all read as 0 (AP 0:00, no access).
+	(void)w;
+	(void)d;
+	*/
+	/* LAB3 END */
 }
 
 /* Fill the attribute fields from an L2 small/large page descriptor. */
-static void decode_page(struct pt_walk *w, u32 d, bool large)
+static void __maybe_unused decode_page(struct pt_walk *w, u32 d, bool large)
 {
+	/* LAB3 BEGIN */
 	w->ap = ((d & PTE_EXT_APX) ? 4 : 0) | ((d >> 4) & 3);
 	w->tex = large ? (d >> 12) & 7 : (d & PTE_EXT_TEX_MASK) >> PTE_EXT_TEX_SHIFT;
 	w->c = !!(d & PTE_CACHEABLE);
@@ -171,11 +193,20 @@ static void decode_page(struct pt_walk *w, u32 d, bool large)
 	w->ng = !!(d & PTE_EXT_NG);
 	w->xn = large ? !!(d & (1 << 15)) : !!(d & PTE_EXT_XN);
 	w->pxn = !!(w->pmd & PMD_PXNTABLE);
+	/* LAB3 TODO
+	lab_todo(3, "walk", "decode_page");
+	// Until it is written, a page's attributes all read as 0 (AP 0:00, no access).
+	(void)w;
+	(void)d;
+	(void)large;
+	*/
+	/* LAB3 END */
 }
 
 /* The second level: the Linux and hardware PTEs of a table entry. */
-static void walk_pte(struct pt_walk *w)
+static void __maybe_unused walk_pte(struct pt_walk *w)
 {
+	/* LAB3 BEGIN */
 	phys_addr_t table = w->pmd & PMD_TABLE_BASE_MASK;
 	u32 d;
 
@@ -206,10 +237,17 @@ static void walk_pte(struct pt_walk *w)
 		decode_page(w, d, false);
 	}
 	w->mapped = true;
+	/* LAB3 TODO
+	lab_todo(3, "walk", "walk_pte");
+	// Until it is written, every page-table entry reads as a level-2 fault (not mapped).
+	w->kind = PT_FAULT_L2;
+	*/
+	/* LAB3 END */
 }
 
 void pgtable_walk(pgd_t *pgd, unsigned long va, struct pt_walk *w)
 {
+	/* LAB3 BEGIN */
 	pmdval_t d;
 
 	*w = (struct pt_walk){0};
@@ -242,4 +280,13 @@ void pgtable_walk(pgd_t *pgd, unsigned long va, struct pt_walk *w)
 		w->perm = pt_decode_perm(w->ap, w->xn, w->pxn);
 		w->remap_index = ((w->tex & 1) << 2) | (w->c << 1) | w->b;
 	}
+	/* LAB3 TODO
+	lab_todo(3, "walk", "pgtable_walk");
+	// Until it is written, every address reads as a level-1 fault (not mapped).
+	(void)pgd;
+	*w = (struct pt_walk){0};
+	w->va = va;
+	w->kind = PT_FAULT_L1;
+	*/
+	/* LAB3 END */
 }
