@@ -17,10 +17,18 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "lab1-memblock"))
 from grading import dtgen, test  # noqa: E402
+from grading.core import GradeError  # noqa: E402
 from memmodel import compile_dts  # noqa: E402
 from zonemodel import (DTB_PA, MiB, NR_CPUS, PAGE, PAGEBLOCK, mem_args, memmap_pages,  # noqa: E402
                        parse_zoneinfo, present, random_banks, show_banks, spanned,
                        unavailable)
+
+
+def need(ok, what, expected="", got=""):
+    """A prerequisite of a test (not a check of the exercise, so no credit of its own): when it
+    fails, the test stops with what was missing."""
+    if not ok:
+        raise GradeError(f"stopped: {what} (expected {expected}, got {got})")
 
 
 def boot_banks(t, banks, nomap=True):
@@ -41,7 +49,7 @@ def boot_banks(t, banks, nomap=True):
 def zone_of(t, m, name="Normal"):
     """The zone `name` of `zoneinfo` (a require: without it nothing can be checked)."""
     zones = parse_zoneinfo(t.cmd(m, "zoneinfo"))
-    t.require(name in zones, f"zoneinfo lists zone {name}", expected=name,
+    need(name in zones, f"zoneinfo lists zone {name}", expected=name,
               got=", ".join(zones) or "no zone")
     return zones[name], zones
 
@@ -148,7 +156,7 @@ def percpu(t):
     banks = random_banks(t.rng)
     m = boot_banks(t, banks, nomap=False)
     sym = symbols(m.elf, ("__per_cpu_start", "__per_cpu_end", "irq_count"))
-    t.require(len(sym) == 3, "the kernel ELF has __per_cpu_start, __per_cpu_end, irq_count",
+    need(len(sym) == 3, "the kernel ELF has __per_cpu_start, __per_cpu_end, irq_count",
               expected="3 symbols", got=", ".join(sym))
     s = sym["__per_cpu_end"] - sym["__per_cpu_start"]
     r, d, u, pages = first_chunk(s)
@@ -157,7 +165,7 @@ def percpu(t):
                      r"\), (\d+) pages/cpu", out)
     parts = {k: int(v) for k, v in re.findall(r"^\s+(static|reserved|dynamic)\s+\[\S+\)\s+(\d+) "
                                               r"bytes", out, re.M)}
-    t.require(head is not None, "`percpu` describes the first chunk", expected="first chunk: ...",
+    need(head is not None, "`percpu` describes the first chunk", expected="first chunk: ...",
               got=out.strip()[:200])
     got = (int(head.group(1)), parts.get("static"), parts.get("reserved"), parts.get("dynamic"),
            int(head.group(2)), int(head.group(5)))

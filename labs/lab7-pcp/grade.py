@@ -18,11 +18,19 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "lab5-zones"))
 sys.path.insert(0, os.path.join(HERE, "..", "lab1-memblock"))
 from grading import dtgen, test  # noqa: E402
+from grading.core import GradeError  # noqa: E402
 from memmodel import cma_areas, compile_dts  # noqa: E402
 from zonemodel import KiB, MiB, NR_CPUS, PAGE, PAGEBLOCK, parse_zoneinfo  # noqa: E402
 
 NO_POOLS = {"static": [], "cma": [], "dynamic": None, "memreserve": []}
 EMPTY_ZONES = ("HighMem", "Movable")
+
+
+def need(ok, what, expected="", got=""):
+    """A prerequisite of a test (not a check of the exercise, so no credit of its own): when it
+    fails, the test stops with what was missing."""
+    if not ok:
+        raise GradeError(f"stopped: {what} (expected {expected}, got {got})")
 
 
 def boot_mem(t, size):
@@ -36,7 +44,7 @@ def boot_mem(t, size):
 def zones_of(t, m):
     """`zoneinfo` parsed; requires zone Normal."""
     zones = parse_zoneinfo(t.cmd(m, "zoneinfo"))
-    t.require("Normal" in zones and "managed" in zones["Normal"], "zoneinfo lists zone Normal",
+    need("Normal" in zones and "managed" in zones["Normal"], "zoneinfo lists zone Normal",
               expected="Normal", got=", ".join(zones) or "no zone")
     return zones
 
@@ -45,7 +53,7 @@ def managed_at_postcore(t, m, zones):
     """Normal's managed pages when the postcore initcall set the watermarks: the final count
     minus the init memory free_initmem gave back later."""
     freed = re.search(r"Freeing unused kernel image \(initmem\) memory: (\d+)K", m.boot_log)
-    t.require(freed is not None, "the boot log says how much init memory was freed",
+    need(freed is not None, "the boot log says how much init memory was freed",
               expected="Freeing unused kernel image (initmem) memory: NK", got="no such line")
     return zones["Normal"]["managed"] - int(freed.group(1)) * KiB // PAGE
 
@@ -137,7 +145,7 @@ def refill(t):
     t.cmd(m, "drain")
     sets = parse_zoneinfo(t.cmd(m, "zoneinfo"))["Normal"]["pagesets"]
     batch, high = sets[cpu]["batch"], sets[cpu]["high"]
-    t.require(sets[cpu].get("count") == 0, f"drain empties CPU {cpu}'s lists",
+    need(sets[cpu].get("count") == 0, f"drain empties CPU {cpu}'s lists",
               expected=0, got=sets[cpu].get("count"))
     t.note(f"trace on CPU {cpu}; the kernel's batch {batch}, high {high}")
     if batch < 2:  # a refill of 1 looks like no refill at all: model Linux's batch instead
