@@ -24,6 +24,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <linux/slab.h>
+#include <pimm/lab.h>
 #include "internal.h"
 
 /*
@@ -32,6 +33,7 @@
  */
 void init_cma_reserved_pageblock(struct page *page)
 {
+	/* LAB7 BEGIN */
 	unsigned int i = pageblock_nr_pages;
 	struct page *p = page;
 
@@ -44,6 +46,15 @@ void init_cma_reserved_pageblock(struct page *page)
 	__free_pages(page, pageblock_order);
 	adjust_managed_page_count(page, pageblock_nr_pages);
 	page_zone(page)->cma_pages += pageblock_nr_pages;
+	/* LAB7 TODO
+	lab_todo(7, "cma", "init_cma_reserved_pageblock");
+	// Until it is written, the pageblock's pages are freed one by one as ordinary memory.
+	unsigned int i;
+
+	for (i = 0; i < pageblock_nr_pages; i++)
+		free_reserved_page(page + i);
+	*/
+	/* LAB7 END */
 }
 
 /* The area's pageblocks become free MIGRATE_CMA blocks, or (spanning two zones) plain pages. */

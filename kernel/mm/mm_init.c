@@ -34,6 +34,7 @@
 #include <linux/mm.h>
 #include <linux/printk.h>
 #include <asm/page.h>
+#include <pimm/lab.h>
 #include "internal.h"
 
 struct pglist_data contig_page_data;
@@ -82,6 +83,7 @@ static unsigned long __init find_min_pfn_with_active_regions(void)
 /* Pages of [start_pfn, end_pfn) that no memblock.memory region covers. */
 unsigned long __init absent_pages_in_range(unsigned long start_pfn, unsigned long end_pfn)
 {
+	/* LAB5 BEGIN */
 	unsigned long nr_absent = end_pfn - start_pfn, s, e;
 	int i;
 
@@ -91,6 +93,14 @@ unsigned long __init absent_pages_in_range(unsigned long start_pfn, unsigned lon
 		nr_absent -= e - s;
 	}
 	return nr_absent;
+	/* LAB5 TODO
+	lab_todo(5, "zones", "absent_pages_in_range");
+	// Until it is written, no page is absent: every zone's present pages are its span.
+	(void)start_pfn;
+	(void)end_pfn;
+	return 0;
+	*/
+	/* LAB5 END */
 }
 
 /* The zone's span inside the node: [lowest, highest] clamped to [node_start, node_end]. */
@@ -223,6 +233,7 @@ static void __init free_area_init_core(struct pglist_data *pgdat)
 		unsigned long size = zone->spanned_pages, freesize = zone->present_pages;
 		unsigned long memmap_pages = calc_memmap_size(size, freesize);
 
+		/* LAB5 BEGIN */
 		if (!is_highmem_idx(j)) {
 			if (freesize >= memmap_pages) {
 				freesize -= memmap_pages;
@@ -234,6 +245,11 @@ static void __init free_area_init_core(struct pglist_data *pgdat)
 					zone_names[j], memmap_pages, freesize);
 			}
 		}
+		/* LAB5 TODO
+		lab_todo(5, "zones", "free_area_init_core");
+		// Until it is written, mem_map costs nothing: the first managed estimate is present.
+		*/
+		/* LAB5 END */
 		if (j == 0 && freesize > dma_reserve)
 			freesize -= dma_reserve;
 		if (!is_highmem_idx(j))
@@ -368,6 +384,7 @@ static void __init init_unavailable_range(unsigned long spfn, unsigned long epfn
 	unsigned long pfn;
 	u64 pgcnt = 0;
 
+	/* LAB5 BEGIN */
 	for (pfn = spfn; pfn < epfn; pfn++) {
 		if (!pfn_valid(ALIGN_DOWN(pfn, pageblock_nr_pages))) {
 			pfn = ALIGN_DOWN(pfn, pageblock_nr_pages) + pageblock_nr_pages - 1;
@@ -380,6 +397,15 @@ static void __init init_unavailable_range(unsigned long spfn, unsigned long epfn
 	if (pgcnt)
 		pr_info("On node %d, zone %s: %lld pages in unavailable ranges", node,
 			zone_names[zone], (long long)pgcnt);
+	/* LAB5 TODO
+	lab_todo(5, "zones", "init_unavailable_range");
+	// Until it is written, hole pages get a blank struct page: not PG_reserved, not counted.
+	for (pfn = spfn; pfn < epfn; pfn++)
+		if (pfn_valid(pfn))
+			__init_single_page(pfn_to_page(pfn), pfn, zone, node);
+	(void)pgcnt;
+	*/
+	/* LAB5 END */
 }
 
 /* The part of memory range [start_pfn, end_pfn) inside zone, and the hole before it. */

@@ -41,6 +41,7 @@
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <asm/smp.h>
+#include <pimm/lab.h>
 #include "internal.h"
 
 int page_group_by_mobility_disabled;
@@ -284,8 +285,8 @@ void __init zone_pcp_init(struct zone *zone)
 			 zone_batchsize(zone));
 }
 
-/* Round down to a power of two (x > 0). */
-static unsigned long rounddown_pow_of_two(unsigned long x)
+/* Round down to a power of two (x > 0). (Unused in lab 7's tree until zone_batchsize is.) */
+static __maybe_unused unsigned long rounddown_pow_of_two(unsigned long x)
 {
 	return 1UL << (8 * sizeof(unsigned long) - 1 - __builtin_clzl(x));
 }
@@ -293,6 +294,7 @@ static unsigned long rounddown_pow_of_two(unsigned long x)
 /* pcp batch: about a quarter of a 1024th of the zone (at most 64), made 2^n - 1. */
 int zone_batchsize(struct zone *zone)
 {
+	/* LAB7 BEGIN */
 	unsigned long batch = min(zone_managed_pages(zone) >> 10, 1UL << (20 - PAGE_SHIFT));
 
 	batch /= 4;
@@ -300,11 +302,19 @@ int zone_batchsize(struct zone *zone)
 		batch = 1;
 	/* 2^n - 1 keeps batches from landing on the same cache colours (Linux's reasoning) */
 	return (int)rounddown_pow_of_two(batch + batch / 2) - 1;
+	/* LAB7 TODO
+	lab_todo(7, "pcp", "zone_batchsize");
+	// Until it is written, the per-CPU lists move one page at a time (batch 1).
+	(void)zone;
+	return 1;
+	*/
+	/* LAB7 END */
 }
 
 /* pcp high: the low watermark shared by the node's online CPUs, at least 4 batches. */
 int zone_highsize(struct zone *zone, int batch, int cpu_online)
 {
+	/* LAB7 BEGIN */
 	unsigned long total_pages = low_wmark_pages(zone);
 	int nr_split_cpus = (int)num_online_cpus() + cpu_online, high;
 
@@ -312,6 +322,14 @@ int zone_highsize(struct zone *zone, int batch, int cpu_online)
 		nr_split_cpus = 1;
 	high = (int)(total_pages / (unsigned long)nr_split_cpus);
 	return max(high, batch << 2);
+	/* LAB7 TODO
+	lab_todo(7, "pcp", "zone_highsize");
+	// Until it is written, a per-CPU list holds up to 4 batches, whatever the watermarks.
+	(void)zone;
+	(void)cpu_online;
+	return batch << 2;
+	*/
+	/* LAB7 END */
 }
 
 /* Give every CPU's pageset of zone the new high and batch. */
@@ -580,6 +598,7 @@ void setup_per_zone_lowmem_reserve(void)
  */
 static void __setup_per_zone_wmarks(void)
 {
+	/* LAB7 BEGIN */
 	unsigned long pages_min = (unsigned long)min_free_kbytes >> (PAGE_SHIFT - 10);
 	unsigned long lowmem_pages = 0, flags;
 	struct zone *zone;
@@ -608,6 +627,21 @@ static void __setup_per_zone_wmarks(void)
 		zone->_watermark[WMARK_PROMO] = high_wmark_pages(zone) + (unsigned long)tmp;
 		spin_unlock_irqrestore(&zone->lock, flags);
 	}
+	/* LAB7 TODO
+	lab_todo(7, "wmark", "__setup_per_zone_wmarks");
+	// Until it is written, every watermark is 0: no zone keeps a reserve.
+	unsigned long flags;
+	struct zone *zone;
+
+	for_each_zone(zone) {
+		spin_lock_irqsave(&zone->lock, flags);
+		zone->watermark_boost = 0;
+		zone->_watermark[WMARK_MIN] = zone->_watermark[WMARK_LOW] = 0;
+		zone->_watermark[WMARK_HIGH] = zone->_watermark[WMARK_PROMO] = 0;
+		spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	*/
+	/* LAB7 END */
 	calculate_totalreserve_pages();
 }
 

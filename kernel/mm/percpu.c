@@ -34,6 +34,7 @@
 #include <linux/spinlock.h>
 #include <asm/memory.h>
 #include <asm/page.h>
+#include <pimm/lab.h>
 #include <pimm/vsprintf.h>
 
 #define PERCPU_MODULE_RESERVE (8 << 10)
@@ -51,6 +52,7 @@ static DEFINE_SPINLOCK(pcpu_lock);
 void pcpu_build_alloc_info(struct pcpu_alloc_info *ai, size_t static_size, size_t reserved,
 			   size_t dyn, unsigned int nr_cpus)
 {
+	/* LAB5 BEGIN */
 	size_t size_sum = PFN_ALIGN(static_size + reserved + max(dyn, (size_t)PERCPU_DYNAMIC_EARLY_SIZE));
 
 	ai->static_size = static_size;
@@ -61,6 +63,19 @@ void pcpu_build_alloc_info(struct pcpu_alloc_info *ai, size_t static_size, size_
 	ai->alloc_size = ai->unit_size; /* upa = 1: one unit per allocation atom */
 	ai->nr_units = nr_cpus;
 	ai->size_sum = size_sum;
+	/* LAB5 TODO
+	lab_todo(5, "percpu", "pcpu_build_alloc_info");
+	// Until it is written, the parts are taken as asked and every unit is 64 KiB.
+	ai->static_size = static_size;
+	ai->reserved_size = reserved;
+	ai->dyn_size = dyn;
+	ai->size_sum = PFN_ALIGN(static_size + reserved + dyn);
+	ai->unit_size = max(ai->size_sum, (size_t)(64 << 10));
+	ai->atom_size = PAGE_SIZE;
+	ai->alloc_size = ai->unit_size;
+	ai->nr_units = nr_cpus;
+	*/
+	/* LAB5 END */
 }
 
 /* Set up the chunk bookkeeping (Linux's pcpu_setup_first_chunk, one chunk). */
@@ -137,9 +152,19 @@ void __init setup_per_cpu_areas(void)
 
 	if (pcpu_embed_first_chunk(PERCPU_MODULE_RESERVE, PERCPU_DYNAMIC_RESERVE))
 		panic("setup_per_cpu_areas: failed to initialize the first percpu chunk");
+	/* LAB5 BEGIN */
 	delta = (unsigned long)pcpu_chunk.base_addr - (unsigned long)__per_cpu_start;
 	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
 		__per_cpu_offset[cpu] = delta + cpu * pcpu_chunk.ai.unit_size;
+	/* LAB5 TODO
+	lab_todo(5, "percpu", "setup_per_cpu_areas");
+	// Until it is written, the units go to the CPUs last first (CPU 0 gets the last unit):
+	// each CPU has a unit of its own, but not the one Linux gives it.
+	delta = (unsigned long)pcpu_chunk.base_addr - (unsigned long)__per_cpu_start;
+	for (cpu = 0; cpu < CONFIG_NR_CPUS; cpu++)
+		__per_cpu_offset[cpu] = delta + (CONFIG_NR_CPUS - 1 - cpu) * pcpu_chunk.ai.unit_size;
+	*/
+	/* LAB5 END */
 }
 
 static bool map_test(const unsigned long *map, size_t bit)
