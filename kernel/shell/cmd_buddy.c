@@ -775,8 +775,7 @@ struct listed_block {
 	u16 pos;
 };
 
-static struct listed_block listed[MAX_LISTED];
-static DEFINE_SPINLOCK(listed_lock); /* one snapshot at a time (`on CPU buddy ...`) */
+static struct listed_block listed[MAX_LISTED]; /* the shell runs one command at a time */
 
 /*
  * Every block on zone's free lists of orders first..last, head first, one line each, taken as
@@ -785,9 +784,8 @@ static DEFINE_SPINLOCK(listed_lock); /* one snapshot at a time (`on CPU buddy ..
  */
 static void buddy_lists(struct zone *zone, unsigned int first, unsigned int last)
 {
-	unsigned long nr_free[MAX_ORDER], seen[MAX_ORDER], n = 0, more = 0, flags, lflags;
+	unsigned long nr_free[MAX_ORDER], seen[MAX_ORDER], n = 0, more = 0, flags;
 
-	spin_lock_irqsave(&listed_lock, lflags);
 	spin_lock_irqsave(&zone->lock, flags);
 	for (unsigned int o = first; o <= last; o++) {
 		nr_free[o] = zone->free_area[o].nr_free;
@@ -818,7 +816,6 @@ static void buddy_lists(struct zone *zone, unsigned int first, unsigned int last
 		shprintf("%5u %-11s %4u  %#07lx  %#010llx\n", listed[i].order,
 			 migratetype_names[listed[i].mt], listed[i].pos, listed[i].pfn,
 			 (unsigned long long)PFN_PHYS(listed[i].pfn));
-	spin_unlock_irqrestore(&listed_lock, lflags);
 	if (more)
 		shprintf("(%lu more blocks not shown: at most %u are)\n", more, MAX_LISTED);
 	for (unsigned int o = first; o <= last; o++)

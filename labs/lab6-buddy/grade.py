@@ -232,13 +232,17 @@ def mm_check_clean(t, m, what):
 @test("a seeded random trace of allocations and frees matches the model, operation by operation",
       points=30)
 def trace(t):
-    """40 random `alloc ORDER movable` / `free` of orders 4-10 from the boot's lists; after
-    each one the kernel's lists must equal the model's (the first divergence is reported)."""
+    """The boot's Movable blocks of orders 4-9 are allocated first (so that the trace splits
+    and merges order-10 blocks), then 40 random `alloc ORDER movable` / `free` of orders 4-10
+    (a drained block may be freed too); after each operation the kernel's lists must equal
+    the model's (the first divergence is reported)."""
     m = t.boot()
     s = Session(t, m)
+    s.drain_lists(FIRST)
     made = random_trace(t, s, 40)
     t.note("trace: " + ", ".join(f"op{i + 1} {op}" for i, op in enumerate(made)))
-    s.check("the free lists equal the model's after each of the 40 operations (expand, "
+    s.check("the free lists equal the model's after each operation: the drain, then the 40 "
+            "of the trace (expand, "
             "__free_one_page, buddy_merge_likely)", "no divergence")
     buddyinfo_agrees(t, m, s, "after the trace")
     mm_check_clean(t, m, "after the trace")
@@ -246,14 +250,16 @@ def trace(t):
 
 @test("after freeing everything, buddyinfo and mm-check are the boot's", points=20)
 def restore(t):
-    """A random trace of 30 operations, then every live block freed in random order: with
-    every buddy merged back, the free lists hold exactly the boot's blocks (buddyinfo equal,
-    after draining the per-CPU lists both times) and mm-check is clean."""
+    """The boot's Movable blocks of orders 4-9 allocated, a random trace of 30 operations,
+    then every live block freed in random order: with every buddy merged back, the free lists
+    hold exactly the boot's blocks (buddyinfo equal, after draining the per-CPU lists both
+    times) and mm-check is clean."""
     m = t.boot()
     t.cmd(m, "drain")
     before = parse_buddyinfo(t.cmd(m, "buddyinfo"))
     lists_before = parse_lists(t.cmd(m, LISTS))[0]
     s = Session(t, m)
+    s.drain_lists(FIRST)
     made = random_trace(t, s, 30)
     for label in t.rng.sample(sorted(s.live), len(s.live)):
         s.free(label)
