@@ -767,20 +767,22 @@ static void buddy_zone(struct zone *zone)
 
 #define MAX_LISTED 4096 /* blocks one `buddy ZONE ORDER` snapshot keeps (32 KiB) */
 
-/* One free block seen on a list: where, which list, its place from the head. */
+/* One free block seen on a list: where, which list, its place from the head, its mark. */
 struct listed_block {
 	unsigned long pfn;
 	u8 order;
 	u8 mt;
 	u16 pos;
+	s8 mark; /* buddy_order of its head if PageBuddy, else -1 */
 };
 
 static struct listed_block listed[MAX_LISTED]; /* the shell runs one command at a time */
 
 /*
- * Every block on zone's free lists of orders first..last, head first, one line each, taken as
- * one snapshot under the zone lock (printed after it is dropped), then per order the blocks
- * seen and free_area[order].nr_free.
+ * Every block on zone's free lists of orders first..last, head first, one line each (with a
+ * note when its head page is not marked PageBuddy of that order), taken as one snapshot under
+ * the zone lock (printed after it is dropped), then per order the blocks seen and
+ * free_area[order].nr_free.
  */
 static void buddy_lists(struct zone *zone, unsigned int first, unsigned int last)
 {
@@ -801,7 +803,10 @@ static void buddy_lists(struct zone *zone, unsigned int first, unsigned int last
 					more++;
 					continue;
 				}
-				listed[n].pfn = page_to_pfn(list_entry(pos, struct page, buddy_list));
+				struct page *head = list_entry(pos, struct page, buddy_list);
+
+				listed[n].pfn = page_to_pfn(head);
+				listed[n].mark = PageBuddy(head) ? (s8)(buddy_order(head) & 0x7f) : -1;
 				listed[n].order = (u8)o;
 				listed[n].mt = (u8)mt;
 				listed[n++].pos = (u16)min(i, 0xffffUL);
@@ -812,10 +817,16 @@ static void buddy_lists(struct zone *zone, unsigned int first, unsigned int last
 
 	shprintf("zone %s, free lists of order %u-%u, head first:\n", zone->name, first, last);
 	shprintf("order type         pos  pfn      phys\n");
-	for (unsigned long i = 0; i < n; i++)
-		shprintf("%5u %-11s %4u  %#07lx  %#010llx\n", listed[i].order,
+	for (unsigned long i = 0; i < n; i++) {
+		shprintf("%5u %-11s %4u  %#07lx  %#010llx", listed[i].order,
 			 migratetype_names[listed[i].mt], listed[i].pos, listed[i].pfn,
 			 (unsigned long long)PFN_PHYS(listed[i].pfn));
+		if (listed[i].mark < 0)
+			shprintf("  (head not PageBuddy)");
+		else if (listed[i].mark != listed[i].order)
+			shprintf("  (head marked order %d)", listed[i].mark);
+		shprintf("\n");
+	}
 	if (more)
 		shprintf("(%lu more blocks not shown: at most %u are)\n", more, MAX_LISTED);
 	for (unsigned int o = first; o <= last; o++)

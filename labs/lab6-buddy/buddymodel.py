@@ -18,17 +18,20 @@ import re
 MAX_ORDER = 11
 FIRST = 4                       # the lowest order the tests allocate (above the pcp orders)
 TYPES = ["Unmovable", "Movable", "Reclaimable", "HighAtomic", "CMA", "Isolate"]
-ROW = re.compile(r"^ +(\d+) (\w+) +(\d+)  (0x[0-9a-f]+)  (0x[0-9a-f]{8})$", re.M)
+ROW = re.compile(r"^ +(\d+) (\w+) +(\d+)  (0x[0-9a-f]+)  (0x[0-9a-f]{8})(?:  \((.*)\))?$", re.M)
 SUM = re.compile(r"^order (\d+): (\d+) blocks on the lists, nr_free (\d+)$", re.M)
 
 
 def parse_lists(out):
-    """`buddy ZONE FIRST LAST` -> ({(order, type): [pfn, ...] head first}, {order: nr_free})."""
-    lists = {}
-    for order, mt, _pos, pfn, _pa in ROW.findall(out):
+    """`buddy ZONE FIRST LAST` -> ({(order, type): [pfn, ...] head first}, {order: nr_free},
+    [(pfn, order, note)] of the blocks whose head is not marked PageBuddy of their order)."""
+    lists, marks = {}, []
+    for order, mt, _pos, pfn, _pa, note in ROW.findall(out):
         lists.setdefault((int(order), mt), []).append(int(pfn, 16))
+        if note:
+            marks.append((int(pfn, 16), int(order), note))
     nr_free = {int(o): int(n) for o, _seen, n in SUM.findall(out)}
-    return lists, nr_free
+    return lists, nr_free, marks
 
 
 def parse_buddyinfo(out, zone="Normal"):

@@ -36,9 +36,13 @@ class Session:
         self.diverged = None
         self.resync()
 
-    def lists(self):
-        """The kernel's free lists of orders FIRST..10 ({(order, type): [pfn]})."""
-        return parse_lists(self.t.cmd(self.m, LISTS))[0]
+    def lists(self, marks=None):
+        """The kernel's free lists of orders FIRST..10 ({(order, type): [pfn]}); the blocks
+        whose head is not marked PageBuddy of their order are added to marks."""
+        lists, _, bad = parse_lists(self.t.cmd(self.m, LISTS))
+        if marks is not None:
+            marks += bad
+        return lists
 
     def resync(self):
         """Model := the kernel's lists now (live blocks: where the kernel put them)."""
@@ -55,11 +59,17 @@ class Session:
     def _compare(self, op, fn, order_fn):
         """After an operation: the kernel's lists against the model's; names fn (blocks
         differ) or order_fn (the same blocks in another order) in the divergence."""
-        diff = first_difference(self.model.snapshot(), self.lists())
+        marks = []
+        diff = first_difference(self.model.snapshot(), self.lists(marks))
         if diff and self.diverged is None:
             kind, text = diff
             self._diverge(f"{op}: {order_fn if kind == 'order' else fn}: {text}")
-        return diff is None
+        if marks and self.diverged is None:
+            pfn, order, note = marks[0]
+            self._diverge(f"{op}: {fn}: the order-{order} block at pfn {pfn:#x} is on its "
+                          f"list but its head page is not marked free at order {order} "
+                          f"(set_buddy_order): {note}")
+        return diff is None and not marks
 
     def alloc(self, order, label):
         """`alloc ORDER movable` in both; False when the kernel gave no block."""
