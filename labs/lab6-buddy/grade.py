@@ -14,7 +14,7 @@ import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from grading import test  # noqa: E402
+from grading import GradeError, test  # noqa: E402
 from buddymodel import (FIRST, MAX_ORDER, Buddy, first_difference, parse_buddyinfo,  # noqa: E402
                         parse_lists)
 
@@ -35,18 +35,35 @@ class Session:
         self.live = {}          # label -> [kernel pfn, model pfn, order]
         self.diverged = None
         self.resync()
+        if self.known_marks:
+            pfn, order, note = self.known_marks[0]
+            self._diverge(f"expand or __free_one_page: already at the prompt, the order-{order} "
+                          f"block at pfn {pfn:#x} is on its list but its head page is not "
+                          f"marked free at order {order} (set_buddy_order): {note}")
+
+    def cmd(self, line):
+        """A shell command; when the kernel crashes or hangs on it, the report also gives the
+        first divergence seen before (the likely cause)."""
+        try:
+            return self.t.cmd(self.m, line)
+        except GradeError as e:
+            if self.diverged:
+                raise GradeError(f"{e}; before it, {self.diverged}") from None
+            raise
 
     def lists(self, marks=None):
         """The kernel's free lists of orders FIRST..10 ({(order, type): [pfn]}); the blocks
         whose head is not marked PageBuddy of their order are added to marks."""
-        lists, _, bad = parse_lists(self.t.cmd(self.m, LISTS))
+        lists, _, bad = parse_lists(self.cmd(LISTS))
         if marks is not None:
             marks += bad
         return lists
 
     def resync(self):
-        """Model := the kernel's lists now (live blocks: where the kernel put them)."""
-        self.model = Buddy(self.lists())
+        """Model := the kernel's lists now (live blocks: where the kernel put them; badly
+        marked blocks already reported are not reported again)."""
+        self.known_marks = []
+        self.model = Buddy(self.lists(self.known_marks))
         for block in self.live.values():
             block[1] = block[0]
         self.diverged = None
@@ -61,6 +78,7 @@ class Session:
         differ) or order_fn (the same blocks in another order) in the divergence."""
         marks = []
         diff = first_difference(self.model.snapshot(), self.lists(marks))
+        marks = [mk for mk in marks if mk not in self.known_marks]
         if diff and self.diverged is None:
             kind, text = diff
             self._diverge(f"{op}: {order_fn if kind == 'order' else fn}: {text}")
@@ -75,17 +93,19 @@ class Session:
         """`alloc ORDER movable` in both; False when the kernel gave no block."""
         self.ops += 1
         want = self.model.alloc(order)
-        out = self.t.cmd(self.m, f"alloc {order} movable")
+        out = self.cmd(f"alloc {order} movable")
         row = ALLOC_ROW.search(out)
         op = f"alloc {order}"
+        where = (f"the block at pfn {want:#x}" if want is not None
+                 else "no block (the lists hold none)")
         if not row:
-            self._diverge(f"{op}: expected the block at pfn {want:#x}, got: "
+            self._diverge(f"{op}: expected {where}, got: "
                           f"{out.strip().splitlines()[-1] if out.strip() else 'no output'}")
             return False
         got = int(row.group(1), 16)
         self.live[label] = [got, want, order]
         if got != want:
-            self._diverge(f"{op}: expected the block at pfn {want:#x} (the head of the "
+            self._diverge(f"{op}: expected {where} (the head of the "
                           f"smallest Movable list of order >= {order}, split by expand), "
                           f"got pfn {got:#x}")
         self._compare(op, "expand", "expand")
@@ -94,9 +114,11 @@ class Session:
     def free(self, label):
         """`free ADDR ORDER` of a live block in both."""
         self.ops += 1
+        if label not in self.live:  # its alloc failed (already a divergence)
+            return
         got, want, order = self.live.pop(label)
         op = f"free {got << PAGE_SHIFT:#010x} {order}"
-        out = self.t.cmd(self.m, f"free {got << PAGE_SHIFT:#x} {order}")
+        out = self.cmd(f"free {got << PAGE_SHIFT:#x} {order}")
         if want is not None:
             self.model.free_block(want, order)
         if not out.startswith("freed order-"):
