@@ -256,7 +256,7 @@ def mm_check_clean(t, m, what):
     mo = re.search(r"(\d+) checks, (\d+) violations", out)
     bad = [line for line in out.splitlines() if "not merged" in line or "zone Normal" in line]
     t.check(mo is not None and mo.group(2) == "0", f"mm-check: the free lists keep every "
-            f"invariant ({what})", expected="0 violations",
+            f"invariant, every free buddy merged ({what})", expected="0 violations",
             got=("; ".join(bad[:3]) or out.strip()[-300:]) if not mo or mo.group(2) != "0"
             else "")
 
@@ -282,11 +282,13 @@ def trace(t):
 
 @test("after freeing everything, buddyinfo and mm-check are the boot's", points=20)
 def restore(t):
-    """The boot's Movable blocks of orders 4-9 allocated, a random trace of 30 operations,
+    """mm-check at the prompt (memblock_free_all gave every free page to __free_one_page),
+    then the boot's Movable blocks of orders 4-9 allocated, a random trace of 30 operations,
     then every live block freed in random order: with every buddy merged back, the free lists
     hold exactly the boot's blocks (buddyinfo equal, after draining the per-CPU lists both
     times) and mm-check is clean."""
     m = t.boot()
+    mm_check_clean(t, m, "at the prompt: the boot's frees went through __free_one_page")
     t.cmd(m, "drain")
     before = parse_buddyinfo(t.cmd(m, "buddyinfo"))
     lists_before = parse_lists(t.cmd(m, LISTS))[0]
