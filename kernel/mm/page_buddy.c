@@ -32,6 +32,7 @@
 #include <linux/percpu.h>
 #include <linux/printk.h>
 #include <asm/smp.h>
+#include <pimm/lab.h>
 #include "internal.h"
 
 /*
@@ -59,6 +60,7 @@ static inline void set_buddy_order(struct page *page, unsigned int order)
 /* Is buddy a free block of exactly this order in page's zone (so the two may merge)? */
 static inline bool page_is_buddy(struct page *page, struct page *buddy, unsigned int order)
 {
+	/* LAB6 BEGIN */
 	if (!PageBuddy(buddy))
 		return false;
 	if (buddy_order(buddy) != order)
@@ -67,6 +69,15 @@ static inline bool page_is_buddy(struct page *page, struct page *buddy, unsigned
 		return false;
 	VM_BUG_ON_PAGE(page_count(buddy) != 0, buddy);
 	return true;
+	/* LAB6 TODO
+	lab_todo(6, "buddy", "page_is_buddy");
+	// Until it is written, no block is ever a free buddy: nothing merges.
+	(void)page;
+	(void)buddy;
+	(void)order;
+	return false;
+	*/
+	/* LAB6 END */
 }
 
 /*
@@ -78,6 +89,7 @@ static __always_inline struct page *find_buddy_page_pfn(struct page *page, unsig
 							unsigned int order,
 							unsigned long *buddy_pfn)
 {
+	/* LAB6 BEGIN */
 	unsigned long __buddy_pfn = __find_buddy_pfn(pfn, order);
 	struct page *buddy = page + (__buddy_pfn - pfn);
 
@@ -86,6 +98,16 @@ static __always_inline struct page *find_buddy_page_pfn(struct page *page, unsig
 	if (page_is_buddy(page, buddy, order))
 		return buddy;
 	return NULL;
+	/* LAB6 TODO
+	lab_todo(6, "buddy", "find_buddy_page_pfn");
+	// Until it is written, no block has a buddy: nothing merges.
+	(void)page;
+	(void)order;
+	if (buddy_pfn)
+		*buddy_pfn = pfn;
+	return NULL;
+	*/
+	/* LAB6 END */
 }
 
 static inline void add_to_free_list(struct page *page, struct zone *zone, unsigned int order,
@@ -135,6 +157,7 @@ static inline struct page *get_page_from_free_area(struct free_area *area, int m
 static inline bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn,
 				      struct page *page, unsigned int order)
 {
+	/* LAB6 BEGIN */
 	unsigned long higher_page_pfn;
 	struct page *higher_page;
 
@@ -143,6 +166,16 @@ static inline bool buddy_merge_likely(unsigned long pfn, unsigned long buddy_pfn
 	higher_page_pfn = buddy_pfn & pfn;
 	higher_page = page + (higher_page_pfn - pfn);
 	return find_buddy_page_pfn(higher_page, higher_page_pfn, order + 1, NULL) != NULL;
+	/* LAB6 TODO
+	lab_todo(6, "buddy", "buddy_merge_likely");
+	// Until it is written, every freed block goes to the head of its list.
+	(void)pfn;
+	(void)buddy_pfn;
+	(void)page;
+	(void)order;
+	return false;
+	*/
+	/* LAB6 END */
 }
 
 /*
@@ -167,6 +200,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 	VM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
 	VM_BUG_ON_PAGE(!zone_spans_pfn(zone, pfn), page);
 
+	/* LAB6 BEGIN */
 	while (order < MAX_ORDER - 1) {
 		buddy = find_buddy_page_pfn(page, pfn, order, &buddy_pfn);
 		if (!buddy)
@@ -185,6 +219,14 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		pfn = combined_pfn;
 		order++;
 	}
+	/* LAB6 TODO
+	lab_todo(6, "buddy", "__free_one_page");
+	// Until it is written, a freed block stays at its order, unmerged.
+	(void)buddy;
+	(void)combined_pfn;
+	buddy_pfn = pfn;
+	*/
+	/* LAB6 END */
 	set_buddy_order(page, order);
 	if (fpi_flags & FPI_TO_TAIL)
 		to_tail = true;
@@ -389,6 +431,7 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 static inline void expand(struct zone *zone, struct page *page, unsigned int low,
 			  unsigned int high, int migratetype)
 {
+	/* LAB6 BEGIN */
 	unsigned long size = 1UL << high;
 
 	while (high > low) {
@@ -398,6 +441,16 @@ static inline void expand(struct zone *zone, struct page *page, unsigned int low
 		add_to_free_list(&page[size], zone, high, migratetype);
 		set_buddy_order(&page[size], high);
 	}
+	/* LAB6 TODO
+	lab_todo(6, "buddy", "expand");
+	// Until it is written, the rest of the block goes back in pieces of the order asked for
+	// (nothing is lost, but the big block is gone until freeing merges it again).
+	for (unsigned long off = 1UL << low; off < (1UL << high); off += 1UL << low) {
+		add_to_free_list(&page[off], zone, low, migratetype);
+		set_buddy_order(&page[off], low);
+	}
+	*/
+	/* LAB6 END */
 }
 
 /* The first block of the smallest order >= order on migratetype's lists, split to order. */

@@ -1,6 +1,6 @@
 /*
  * kernel/shell/cmd_buddy.c - the buddy allocator, live: `alloc`, `free`, `allocs`, `drain`,
- * `buddyinfo`, `pagetypeinfo` and `buddy [ZONE]`.
+ * `buddyinfo`, `pagetypeinfo` and `buddy [ZONE [ORDER [LAST]]]`.
  *
  * Where it sits: the last stage of the boot pipeline. mem_init -> memblock_free_all
  * (kernel/mm/memblock_free_all.c) gave every free page to the buddy allocator
@@ -15,6 +15,8 @@
  *   pagetypeinfo         Linux's /proc/pagetypeinfo: per migratetype, and pageblock counts
  *   buddy [ZONE]         a picture: blocks per order and type, and per 4 MiB pageblock its
  *                        migratetype and the largest free block inside it
+ *   buddy ZONE ORDER [LAST]  every free block of orders ORDER..LAST: order, migratetype,
+ *                        place on its list (0 = head), pfn and physical address
  *   drain                drain_all_pages: every CPU's per-CPU lists back to the buddy lists
  *
  * Which list served an allocation is read from the pageset before and after the call: an
@@ -761,24 +763,107 @@ static void buddy_zone(struct zone *zone)
 	}
 }
 
+/* ---- buddy ZONE ORDER [LAST] ------------------------------------------------------------ */
+
+#define MAX_LISTED 4096 /* blocks one `buddy ZONE ORDER` snapshot keeps (32 KiB) */
+
+/* One free block seen on a list: where, which list, its place from the head, its mark. */
+struct listed_block {
+	unsigned long pfn;
+	u8 order;
+	u8 mt;
+	u16 pos;
+	s8 mark; /* buddy_order of its head if PageBuddy, else -1 */
+};
+
+static struct listed_block listed[MAX_LISTED]; /* the shell runs one command at a time */
+
+/*
+ * Every block on zone's free lists of orders first..last, head first, one line each (with a
+ * note when its head page is not marked PageBuddy of that order), taken as one snapshot under
+ * the zone lock (printed after it is dropped), then per order the blocks seen and
+ * free_area[order].nr_free.
+ */
+static void buddy_lists(struct zone *zone, unsigned int first, unsigned int last)
+{
+	unsigned long nr_free[MAX_ORDER], seen[MAX_ORDER], n = 0, more = 0, flags;
+
+	spin_lock_irqsave(&zone->lock, flags);
+	for (unsigned int o = first; o <= last; o++) {
+		nr_free[o] = zone->free_area[o].nr_free;
+		seen[o] = 0;
+		for (int mt = 0; mt < MIGRATE_TYPES; mt++) {
+			struct list_head *l = &zone->free_area[o].free_list[mt], *pos;
+			unsigned long i = 0;
+
+			/* a list that does not end is mm-check's to report: stop at the zone's size */
+			for (pos = l->next; pos != l && i < zone->spanned_pages; pos = pos->next, i++) {
+				seen[o]++;
+				if (n == MAX_LISTED) {
+					more++;
+					continue;
+				}
+				struct page *head = list_entry(pos, struct page, buddy_list);
+
+				listed[n].pfn = page_to_pfn(head);
+				listed[n].mark = PageBuddy(head) ? (s8)(buddy_order(head) & 0x7f) : -1;
+				listed[n].order = (u8)o;
+				listed[n].mt = (u8)mt;
+				listed[n++].pos = (u16)min(i, 0xffffUL);
+			}
+		}
+	}
+	spin_unlock_irqrestore(&zone->lock, flags);
+
+	shprintf("zone %s, free lists of order %u-%u, head first:\n", zone->name, first, last);
+	shprintf("order type         pos  pfn      phys\n");
+	for (unsigned long i = 0; i < n; i++) {
+		shprintf("%5u %-11s %4u  %#07lx  %#010llx", listed[i].order,
+			 migratetype_names[listed[i].mt], listed[i].pos, listed[i].pfn,
+			 (unsigned long long)PFN_PHYS(listed[i].pfn));
+		if (listed[i].mark < 0)
+			shprintf("  (head not PageBuddy)");
+		else if (listed[i].mark != listed[i].order)
+			shprintf("  (head marked order %d)", listed[i].mark);
+		shprintf("\n");
+	}
+	if (more)
+		shprintf("(%lu more blocks not shown: at most %u are)\n", more, MAX_LISTED);
+	for (unsigned int o = first; o <= last; o++)
+		shprintf("order %u: %lu blocks on the lists, nr_free %lu\n", o, seen[o], nr_free[o]);
+}
+
 static int cmd_buddy(int argc, char **argv)
 {
+	unsigned int first = 0, last = 0;
 	struct zone *zone;
 
-	if (argc > 2)
+	if (argc > 4)
 		return shell_usage(argv[0]);
 	if (!mem_map)
 		return shell_error(argv[0], "no zones yet (free_area_init has not run)");
+	if (argc == 1) {
+		for_each_populated_zone(zone)
+			buddy_zone(zone);
+		return 0;
+	}
+	zone = zone_by_name(argv[1]);
+	if (!zone)
+		return shell_error(argv[0], "no populated zone '%s'", argv[1]);
 	if (argc == 2) {
-		zone = zone_by_name(argv[1]);
-		if (!zone)
-			return shell_error(argv[0], "no populated zone '%s'", argv[1]);
 		buddy_zone(zone);
 		return 0;
 	}
-	for_each_populated_zone(zone)
-		buddy_zone(zone);
+	if (parse_order(argv[0], argv[2], &first))
+		return -1;
+	last = first;
+	if (argc == 4 && parse_order(argv[0], argv[3], &last))
+		return -1;
+	if (last < first)
+		return shell_error(argv[0], "last order %u is below the first, %u", last, first);
+	buddy_lists(zone, first, last);
 	return 0;
 }
-SHELL_CMD("buddy", cmd_buddy, "buddy [ZONE]",
-	  "a zone's free blocks by order and type, and each pageblock's type and largest free block");
+SHELL_CMD("buddy", cmd_buddy, "buddy [ZONE [ORDER [LAST]]]",
+	  "a zone's free blocks by order and type, and each pageblock's type and largest free "
+	  "block; with ORDER, every free block of orders ORDER..LAST, list by list, head first");

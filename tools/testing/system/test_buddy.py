@@ -169,7 +169,10 @@ def bad_input_refused_state_unchanged():
         ("free 0xfff00000", "not a lowmem address"),
         ("buddyinfo x", "usage"), ("pagetypeinfo x", "usage"), ("allocs x", "usage"),
         ("drain x", "usage"), ("meminfo x", "usage"), ("vmstat x", "usage"),
-        ("buddy Nozone", "no populated zone"), ("buddy a b", "usage"),
+        ("buddy Nozone", "no populated zone"), ("buddy Normal b", "bad order"),
+        ("buddy Nozone 4", "no populated zone"), ("buddy Normal 11", "out of range"),
+        ("buddy Normal 4 11", "out of range"), ("buddy Normal 5 4", "below the first"),
+        ("buddy Normal 1 2 3", "usage"),
         ("torture", "usage"), ("torture 0", "out of range"), ("torture x", "bad operation"),
         ("torture 10 x", "bad seed"), ("torture 20000000", "out of range"),
         ("bench 0", "out of range"), ("bench x", "bad pair count"), ("bench 1 2", "usage"),
@@ -316,6 +319,44 @@ def buddy_picture_shows_split_and_merge():
     free(m, b["virt"])
     assert m.cmd("buddy normal") == before
     assert m.cmd("buddy") == before
+    assert m.poweroff() == 0
+
+
+def buddy_lists(m, first, last):
+    """`buddy Normal FIRST LAST`: ([(order, type, pos, pfn)] head first, {order: (seen, nr_free)})."""
+    out = m.cmd(f"buddy Normal {first} {last}")
+    rows = [(int(o), mt, int(pos), int(pfn, 16))
+            for o, mt, pos, pfn, phys in re.findall(
+                r"^ +(\d+) (\w+) +(\d+)  (0x[0-9a-f]+)  (0x[0-9a-f]{8})$", out, re.M)
+            if int(phys, 16) == int(pfn, 16) << 12]
+    sums = {int(o): (int(a), int(b)) for o, a, b in re.findall(
+        r"^order (\d+): (\d+) blocks on the lists, nr_free (\d+)$", out, re.M)}
+    assert sorted(sums) == list(range(first, last + 1)), out
+    assert len(rows) == sum(a for a, _ in sums.values()), out
+    return rows, sums
+
+
+@case
+def buddy_lists_show_every_free_block_head_first():
+    m = boot()
+    bi = buddyinfo(m)["Normal"]
+    rows, sums = buddy_lists(m, 0, 10)
+    assert [sums[o] for o in range(11)] == [(n, n) for n in bi], (sums, bi)
+    for o, _mt, _pos, pfn in rows:
+        assert pfn % (1 << o) == 0, (o, pfn)
+    heads = [r for r in rows if r[0] == 10 and r[1] == "Movable"]
+    assert [r[2] for r in heads] == list(range(len(heads))), heads
+    # an order-10 movable block comes from the head of the Movable list (nothing smaller there)
+    only, _ = buddy_lists(m, 10, 10)
+    assert only == [r for r in rows if r[0] == 10], only
+    b = alloc(m, "alloc 10 movable")
+    assert b["pfn"] == heads[0][3], (b, heads[0])
+    after, sums10 = buddy_lists(m, 10, 10)
+    assert after == [(10, mt, pos - (mt == "Movable"), pfn) for _, mt, pos, pfn in only
+                     if pfn != b["pfn"]], after
+    assert sums10[10] == (sums[10][0] - 1,) * 2, sums10
+    free(m, b["virt"])
+    assert buddy_lists(m, 10, 10)[0] == only
     assert m.poweroff() == 0
 
 
