@@ -222,7 +222,7 @@ def topdown(t):
     it downwards. Then a random reserved-memory layout: no free memory is left above the
     highest allocation but crumbs."""
     rng = t.rng
-    size = rng.randrange(200, 960) * MiB
+    size = rng.randrange(288, 960) * MiB  # the highest free range stays above dtgen.LOW
     top_rsv = size - rng.randrange(0, 8) * MiB - rng.randrange(1, 64) * PAGE
     rsv = [(top_rsv, rng.randrange(1, 32) * PAGE)]
     rsv.append(((top_rsv - rng.randrange(2, 16) * MiB) & ~(PAGE - 1), rng.randrange(1, 64) * PAGE))
