@@ -149,8 +149,9 @@ def lowest(t):
     if live is None:
         return
     holes = sorted(rng.sample(range(1, len(live) - 1, 2), 3), reverse=True)
-    ops = [("free", h) for h in holes]
-    ops += [("vmalloc", rng.randrange(1, 40 * PAGE)) for _ in range(8)]
+    exact = live[holes[-1]][1] - live[holes[-1]][0] - PAGE  # the lowest hole, to the byte
+    ops = [("free", h) for h in holes] + [("vmalloc", exact)]
+    ops += [("vmalloc", rng.randrange(1, 40 * PAGE)) for _ in range(7)]
     t.note("sizes: " + ", ".join(map(str, sizes)) + f"; then frees {holes} and 8 more")
     replay(t, m, model, ops, "find_vmap_lowest_match: after holes are freed, each area goes "
            "to the lowest hole that holds it (else above everything)", live)
@@ -162,8 +163,8 @@ def aligned(t):
     areas: the lowest address with that alignment that fits."""
     rng = t.rng
     m, model = boot_model(t)
-    ops, phys = [], 0x50000000
-    for _ in range(10):
+    ops, phys = [("ioremap", 0x4ff00000, rng.randrange(16, 128) * PAGE)], 0x50000000
+    for _ in range(9):
         if rng.random() < 0.5:
             ops.append(("vmalloc", rng.randrange(1, 24 * PAGE)))
         else:
