@@ -225,3 +225,99 @@ def merge(t):
     t.check("0 violations" in out, "mm-check: the busy and free lists tile the space, no two "
             "free ranges touch", expected="0 violations",
             got=next((l for l in out.splitlines() if "vmalloc" in l), out[-200:]))
+
+
+# -- pkmap ------------------------------------------------------------------------------------
+LAST_PKMAP = 512
+HIGH_PA = 0x30000000       # highmem with -Dvmsplit=3G (lowmem ends near 0x2f800000)
+
+
+class PkmapModel:
+    """pkmap_count[] and last_pkmap_nr as Linux's kmap_high / map_new_virtual keep them."""
+
+    def __init__(self):
+        self.count, self.last, self.slot_of = [0] * LAST_PKMAP, 0, {}
+        self.flushes, self.freed = 0, 0
+
+    def flush(self):
+        """flush_all_zero_pkmaps: every slot with count 1 becomes free."""
+        for page, nr in list(self.slot_of.items()):
+            if self.count[nr] == 1:
+                self.count[nr] = 0
+                del self.slot_of[page]
+                self.freed += 1
+        self.flushes += 1
+
+    def kmap(self, page):
+        """The slot page gets (None when every slot has users)."""
+        if page not in self.slot_of:
+            for _ in range(2 * LAST_PKMAP):
+                self.last = (self.last + 1) % LAST_PKMAP
+                if self.last == 0:
+                    self.flush()
+                if not self.count[self.last]:
+                    break
+            else:
+                return None
+            self.count[self.last] = 1
+            self.slot_of[page] = self.last
+        self.count[self.slot_of[page]] += 1
+        return self.slot_of[page]
+
+    def kunmap(self, page):
+        """One user less."""
+        self.count[self.slot_of[page]] -= 1
+
+
+@test("map_new_virtual: kmap slots in Linux's order, unused ones flushed on the wrap",
+      points=15)
+def pkmap(t):
+    """A seeded trace of kmap and kunmap of HighMem pages (built with -Dvmsplit=3G) long enough
+    to wrap the 512 slots: every new mapping takes the slot after last_pkmap_nr that is free,
+    a page mapped already keeps its slot, and on the wrap the slots nobody uses are freed;
+    `pkmap` shows last_pkmap_nr and the flushes."""
+    rng = t.rng
+    m = t.boot(options=("-Dvmsplit=3G",))
+    model, held, fresh = PkmapModel(), [], 0
+    ops = []
+    extra = rng.randrange(20, 60)
+    while len(ops) < 1400 and extra:
+        extra -= model.flushes > 0
+        r = rng.random()
+        if held and (r < 0.25 or len(held) > 200):
+            page = held.pop(rng.randrange(len(held)))
+            ops.append(("kunmap", page))
+            model.kunmap(page)
+            continue
+        if r < 0.3 and held:
+            page = rng.choice(held)
+        elif r < 0.35 and model.slot_of:
+            page = rng.choice(sorted(model.slot_of))
+        else:
+            page, fresh = HIGH_PA + fresh * PAGE, fresh + 1
+        ops.append(("kmap", page, model.kmap(page)))
+        held.append(page)
+    t.note(f"trace of {len(ops)} kmap/kunmap operations, {fresh} pages, {model.flushes} "
+           "wrap(s)")
+    for k, op in enumerate(ops):
+        out = t.cmd(m, f"{op[0]} {op[1]:#x}")
+        if op[0] == "kunmap":
+            continue
+        g = re.search(r"pkmap slot (\d+)", out)
+        got = int(g.group(1)) if g else None
+        if got != op[2]:
+            t.check(False, "map_new_virtual: every kmap of the trace takes the slot Linux's "
+                    "scan from last_pkmap_nr picks", expected=f"op {k}: kmap {op[1]:#x}: slot "
+                    f"{op[2]}", got=f"op {k}: kmap {op[1]:#x}: " +
+                    (f"slot {got}" if g else out.strip()[:120]))
+            return
+    t.check(True, "map_new_virtual: every kmap of the trace takes the slot Linux's scan from "
+            "last_pkmap_nr picks")
+    out = t.cmd(m, "pkmap")
+    g = re.search(r"last_pkmap_nr (\d+), (\d+) wrap flushes \((\d+) slots freed\)", out)
+    want = (model.last, model.flushes, model.freed)
+    got = tuple(map(int, g.groups())) if g else None
+    t.check(got == want, "flush_all_zero_pkmaps / map_new_virtual: last_pkmap_nr, the wrap "
+            "flushes and the slots they freed (pkmap)",
+            expected="last_pkmap_nr %d, %d wrap flushes (%d slots freed)" % want,
+            got=("last_pkmap_nr %d, %d wrap flushes (%d slots freed)" % got) if got else out[:120])
