@@ -1,10 +1,12 @@
-"""grade.py - the public tests of lab9 (vmalloc): find_vmap_lowest_match and
-merge_or_add_vmap_area.
+"""grade.py - the public tests of lab9 (vmalloc and highmem): find_vmap_lowest_match,
+merge_or_add_vmap_area and map_new_virtual.
 
 The free vmalloc space is read from `layout` and `vmallocinfo` after boot and kept in a small
 model (a sorted list of free ranges, merged on free); seeded traces of `vmalloc`, `vfree`,
 `ioremap` and `iounmap` are replayed against it: every area must be where the lowest fit puts
 it, freed space must merge back (`whatis` names the free range, `mm-check` counts them).
+A seeded kmap/kunmap trace of HighMem pages (-Dvmsplit=3G) is replayed against a model of
+pkmap_count[] and last_pkmap_nr.
 """
 import re
 
