@@ -44,6 +44,8 @@
 #include <linux/spinlock.h>
 #include <asm/irqflags.h>
 #include <asm/smp.h>
+#include <pimm/lab.h>
+#include <pimm/parse.h>
 #include <pimm/vsprintf.h>
 #include "slab.h"
 
@@ -651,6 +653,7 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 	start = slab_address(slab);
 	if (s->flags & SLAB_POISON) /* Linux's setup_slab_debug */
 		memset(start, POISON_INUSE, PAGE_SIZE << oo_order(oo));
+	/* LAB8 BEGIN */
 	p = setup_object(s, fixup_red_left(s, start));
 	slab->freelist = p;
 	for (unsigned int idx = 0; idx + 1 < slab->objects; idx++) {
@@ -659,6 +662,18 @@ static struct slab *allocate_slab(struct kmem_cache *s, gfp_t flags)
 		p = next;
 	}
 	set_freepointer(s, p, NULL);
+	/* LAB8 TODO
+	lab_todo(8, "slub", "allocate_slab");
+	// Until it is written, the objects are chained from the last one down to the first.
+	slab->freelist = NULL;
+	for (unsigned int idx = 0; idx < slab->objects; idx++) {
+		p = setup_object(s, (char *)fixup_red_left(s, start) + idx * s->size);
+		set_freepointer(s, p, slab->freelist);
+		slab->freelist = p;
+	}
+	(void)next;
+	*/
+	/* LAB8 END */
 	account_slab(s, oo_order(oo), 1);
 	slab_publish_wmb();
 	SetPageSlab(slab_page(slab));
@@ -983,6 +998,7 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *x)
 	struct kmem_cache_node *n = s->node[0];
 	void *prior;
 
+	/* LAB8 BEGIN */
 	spin_lock(&n->list_lock);
 	prior = slab->freelist;
 	set_freepointer(s, x, prior);
@@ -1003,6 +1019,17 @@ static void __slab_free(struct kmem_cache *s, struct slab *slab, void *x)
 	if (!prior)
 		add_partial(n, slab, DEACTIVATE_TO_TAIL);
 	spin_unlock(&n->list_lock);
+	/* LAB8 TODO
+	lab_todo(8, "slub", "__slab_free");
+	// Until it is written, an object of a slab other than this CPU's slab is not freed: it
+	// leaks (the slab's counters stay as they were, so the slab stays consistent).
+	(void)n;
+	(void)prior;
+	(void)s;
+	(void)slab;
+	(void)x;
+	*/
+	/* LAB8 END */
 }
 
 /* do_slab_free's slow half, IRQs off: another slab's object. */
@@ -1024,6 +1051,7 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct slab *slab
 		free_to_partial_list(s, slab, x, addr);
 		return;
 	}
+	/* LAB8 BEGIN */
 	local_irq_save(flags);
 	c = this_cpu_ptr(s->cpu_slab);
 	if (unlikely(slab != c->slab)) {
@@ -1033,6 +1061,15 @@ static __always_inline void do_slab_free(struct kmem_cache *s, struct slab *slab
 	set_freepointer(s, x, c->freelist);
 	c->freelist = x;
 	local_irq_restore(flags);
+	/* LAB8 TODO
+	lab_todo(8, "slub", "do_slab_free");
+	// Until it is written, every free takes the slow path (__slab_free), even an object of
+	// this CPU's slab.
+	(void)c;
+	local_irq_save(flags);
+	slab_free_slow(s, slab, x, flags);
+	*/
+	/* LAB8 END */
 }
 
 /* See slab.h. */
@@ -1168,6 +1205,7 @@ static inline struct kmem_cache_order_objects oo_make(unsigned int order, unsign
 	return x;
 }
 
+/* LAB8 BEGIN */
 /* The smallest order >= the one min_objects need whose leftover is <= slab/fract_leftover. */
 static unsigned int calc_slab_order(unsigned int size, unsigned int min_objects,
 				    unsigned int max_order, unsigned int fract_leftover)
@@ -1211,14 +1249,26 @@ static int calculate_order(unsigned int size)
 		return (int)order;
 	return -ENOSYS;
 }
+/* LAB8 TODO
+// The slab order of a cache of size-byte objects: 16 objects for 4 CPUs, little waste.
+static int calculate_order(unsigned int size)
+{
+	lab_todo(8, "slub", "calculate_order");
+	// Until it is written, every slab is the smallest block that holds one object.
+	return (int)get_order(size);
+}
+*/
+/* LAB8 END */
 
 /* Lay out one object and its metadata, then the slab order; false if nothing fits. */
 static bool calculate_sizes(struct kmem_cache *s)
 {
 	unsigned long flags = s->flags;
-	unsigned int size = ALIGN(s->object_size, sizeof(void *));
+	unsigned int size;
 	int order;
 
+	/* LAB8 BEGIN */
+	size = ALIGN(s->object_size, sizeof(void *));
 	s->red_left_pad = 0;
 	if ((flags & SLAB_POISON) && !s->ctor)
 		s->flags |= __OBJECT_POISON;
@@ -1246,6 +1296,19 @@ static bool calculate_sizes(struct kmem_cache *s)
 	}
 	size = ALIGN(size, s->align);
 	s->size = size;
+	/* LAB8 TODO
+	lab_todo(8, "slub", "calculate_sizes");
+	// Until it is written, slub_debug is ignored (no red zones, poison or tracks) and the free
+	// pointer follows the object.
+	s->flags &= ~(SLAB_DEBUG_FLAGS | __OBJECT_POISON);
+	s->red_left_pad = 0;
+	s->inuse = ALIGN(s->object_size, sizeof(void *));
+	s->offset = s->inuse;
+	size = ALIGN(s->inuse + (unsigned int)sizeof(void *), s->align);
+	s->size = size;
+	(void)flags;
+	*/
+	/* LAB8 END */
 	order = calculate_order(size);
 	if (order < 0)
 		return false;
@@ -1472,6 +1535,23 @@ static int __init setup_slub_debug(char *str)
 	return 0;
 }
 __setup("slub_debug", setup_slub_debug);
+
+/* slub_min_objects=N: objects a slab should hold at least (0: from the CPU count). */
+static int __init setup_slub_min_objects(char *str)
+{
+	return kstrtouint(str, 0, &slub_min_objects);
+}
+__setup("slub_min_objects=", setup_slub_min_objects);
+
+/* slub_max_order=N: the largest preferred slab order (at most MAX_ORDER - 1). */
+static int __init setup_slub_max_order(char *str)
+{
+	int ret = kstrtouint(str, 0, &slub_max_order);
+
+	slub_max_order = min(slub_max_order, (unsigned int)MAX_ORDER - 1);
+	return ret;
+}
+__setup("slub_max_order=", setup_slub_max_order);
 
 /* Is name in the comma-separated list (an item ending in '*' matches a prefix)? */
 static bool slub_debug_name_listed(const char *list, const char *name)

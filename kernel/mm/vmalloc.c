@@ -54,6 +54,7 @@
 #include <asm/mach/map.h>
 #include <asm/pgtable.h>
 #include <asm/vmalloc.h>
+#include <pimm/lab.h>
 
 static DEFINE_SPINLOCK(vmap_area_lock);
 
@@ -102,6 +103,7 @@ static struct vmap_area *find_vmap_lowest_match(unsigned long size, unsigned lon
 {
 	struct vmap_area *va;
 
+	/* LAB9 BEGIN */
 	list_for_each_entry(va, &free_vmap_area_list, list) {
 		unsigned long start = max(va->va_start, vstart);
 		unsigned long end = min(va->va_end, vend);
@@ -119,6 +121,26 @@ static struct vmap_area *find_vmap_lowest_match(unsigned long size, unsigned lon
 		}
 	}
 	return NULL;
+	/* LAB9 TODO
+	lab_todo(9, "vmalloc", "find_vmap_lowest_match");
+	// Until it is written, areas come from the top: the highest free range that fits.
+	struct vmap_area *found = NULL;
+
+	list_for_each_entry(va, &free_vmap_area_list, list) {
+		unsigned long start = max(va->va_start, vstart);
+		unsigned long end = min(va->va_end, vend);
+
+		if (start >= end || end - start < size)
+			continue;
+		end = (end - size) & ~(align - 1);
+		if (end >= start) {
+			*addr = end;
+			found = va;
+		}
+	}
+	return found;
+	*/
+	/* LAB9 END */
 }
 
 /*
@@ -165,6 +187,7 @@ static void merge_or_add_vmap_area(struct vmap_area *va)
 		prev = next;
 	}
 	pos = prev ? &prev->list : &free_vmap_area_list;
+	/* LAB9 BEGIN */
 	next = list_entry(pos->next, struct vmap_area, list);
 	if (pos->next != &free_vmap_area_list && next->va_start == va->va_end) {
 		next->va_start = va->va_start;
@@ -184,6 +207,14 @@ static void merge_or_add_vmap_area(struct vmap_area *va)
 	}
 	va->vm = NULL;
 	list_add(&va->list, pos);
+	/* LAB9 TODO
+	lab_todo(9, "vmalloc", "merge_or_add_vmap_area");
+	// Until it is written, the range is added as a free range of its own, never merged.
+	(void)next;
+	va->vm = NULL;
+	list_add(&va->list, pos);
+	*/
+	/* LAB9 END */
 }
 
 /* ---- the busy list ----------------------------------------------------------------------- */
