@@ -9,9 +9,9 @@ and the runner that grades a lab with tests in parallel (labs/README.md, "The gr
     Result        per test: score = points x passed checks / checks made
 
 Time is counted in guest instructions (QEMU's icount through QMP `query-replay`), never in wall
-seconds: a loaded machine runs the guest slower but not longer. A wall-clock cap (30 s per wait,
-times $PIMM_GRADE_TIME_SCALE) only stops a kernel that stopped executing (a halt, a lost
-interrupt).
+seconds: a loaded machine runs the guest slower but not longer. Wall-clock time (times
+$PIMM_GRADE_TIME_SCALE) only stops a kernel that stopped executing (a halt, a lost interrupt):
+no instruction for STALL_CAP seconds, or WALL_CAP seconds in one wait as a last resort.
 """
 import importlib.util
 import json
@@ -34,7 +34,8 @@ import pimm  # noqa: E402
 BOOT_BUDGET = 400_000_000      # guest instructions from reset to the prompt (a boot is ~30M)
 CMD_BUDGET = 2_000_000_000     # per shell command, unless the test says otherwise
 FLOOD = 4 << 20                # console bytes one wait may see before it is a flood
-WALL_CAP = 30.0                # seconds one wait may last without the guest finishing
+STALL_CAP = 30.0               # seconds the guest may execute nothing before a wait gives up
+WALL_CAP = 300.0               # seconds one wait may last in all: a last resort
 CRASH = re.compile(r"^.*(Kernel panic - not syncing|Internal error: |Unable to handle kernel|"
                    r"Unhandled (?:prefetch|data) abort|BUG: ).*$", re.M)
 
@@ -193,7 +194,8 @@ class TestContext:
         guest executes `budget` instructions, crashes, floods, exits, or stops for the wall cap."""
         rx = re.compile(pattern, re.M)
         start, floor = m.qmp.icount(), m.pos
-        wall_end = time.monotonic() + WALL_CAP * time_scale()
+        began = last_move = time.monotonic()
+        last_count = start
         while True:
             with m.lock:
                 found = rx.search(m.buf, m.pos)
@@ -216,9 +218,15 @@ class TestContext:
                 start = 0 if floor == 0 else now  # QMP not up yet: a boot starts at 0
             if start is not None and now is not None and now - start > budget:
                 raise GradeError(f"no answer within {budget:,} guest instructions waiting for {what}")
-            if time.monotonic() > wall_end:
-                raise GradeError(f"the guest stopped ({now} instructions executed, "
-                                 f"{WALL_CAP * time_scale():.0f} s) waiting for {what}")
+            clock = time.monotonic()
+            if now is not None and now != last_count:
+                last_count, last_move = now, clock
+            if clock - last_move > STALL_CAP * time_scale():
+                raise GradeError(f"the guest stopped executing (no instruction in "
+                                 f"{STALL_CAP * time_scale():.0f} s, {now} in all) waiting for {what}")
+            if clock - began > WALL_CAP * time_scale():
+                raise GradeError(f"the guest ran {WALL_CAP * time_scale():.0f} s without an answer "
+                                 f"({now} instructions) waiting for {what}")
 
     # -- checks -----------------------------------------------------------------------------
     def check(self, ok, what, expected="", got=""):

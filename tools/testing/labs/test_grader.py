@@ -7,6 +7,7 @@ import random
 import re
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import labtest  # noqa: E402
@@ -139,7 +140,8 @@ def seeded_device_trees_are_reproducible_and_booted_as_generated():
 @case
 def runner_limits_cost_only_the_test():
     """An instruction budget that is too small, an oops and a flood each end the test with a
-    message saying which; the machine is closed; the boot budget counts from reset."""
+    message saying which; a guest that stops executing is stopped, one that runs long is not;
+    the machine is closed; the boot budget counts from reset."""
     with tempfile.TemporaryDirectory() as tmp:
         t = core.TestContext(core.Test(lambda t: None, "limits", 1, "visible"), 1, tmp)
         try:
@@ -154,6 +156,21 @@ def runner_limits_cost_only_the_test():
                     raise AssertionError(f"{line}: no GradeError")
                 except core.GradeError as e:
                     assert needle in str(e), str(e)
+            old = core.STALL_CAP
+            core.STALL_CAP = 0.5  # a long command that keeps executing is never stopped ...
+            try:
+                t0 = time.monotonic()
+                t.cmd(m, "torture 200000", budget=10 ** 10)
+                assert time.monotonic() - t0 > 2 * core.STALL_CAP, "torture too short to tell"
+                m3 = t.boot()
+                m3.qmp._ask("stop")  # ... a guest that executes nothing is
+                try:
+                    t.cmd(m3, "help")
+                    raise AssertionError("a stopped guest was not detected")
+                except core.GradeError as e:
+                    assert "stopped executing" in str(e), str(e)
+            finally:
+                core.STALL_CAP = old
             old, core.FLOOD = core.FLOOD, 2000
             try:
                 t.cmd(m, "dmesg")
