@@ -11,7 +11,8 @@
  *   later stages (slab, vmalloc, ...) each register theirs with SHELL_MMCHECK, run in link order
  *
  * Output: per stage "mm-check: STAGE: ok (...)" or one "mm-check: STAGE: ..." line per
- * violation, then "mm-check: N checks, M violations". Returns non-zero if anything is wrong.
+ * violation (the first 20 of a stage, then "... K more violations not shown"), then
+ * "mm-check: N checks, M violations". Returns non-zero if anything is wrong.
  * Read-only: run it after a `poke` to see what the corruption broke.
  */
 #include <stdarg.h>
@@ -24,14 +25,20 @@
 #include <pimm/shell.h>
 #include <pimm/vsprintf.h>
 
-static const char *stage; /* prefix of report()'s lines */
+#define MMCHECK_STAGE_LINES 20 /* violation lines printed per stage; the rest are counted */
 
-/* One violation line: "mm-check: STAGE: message". */
+static const char *stage;           /* prefix of report()'s lines */
+static unsigned int stage_reported; /* violations reported by the current stage */
+
+/* One violation line: "mm-check: STAGE: message" (past the first MMCHECK_STAGE_LINES of a
+ * stage only counted: a broken allocator has a violation per free block). */
 static __printf(1, 2) void report(const char *fmt, ...)
 {
 	char buf[256];
 	va_list ap;
 
+	if (++stage_reported > MMCHECK_STAGE_LINES)
+		return;
 	va_start(ap, fmt);
 	kvscnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -42,6 +49,7 @@ static __printf(1, 2) void report(const char *fmt, ...)
 static void begin_stage(const char *name)
 {
 	stage = name;
+	stage_reported = 0;
 }
 
 /* "ok (detail)" when the stage found nothing; returns its violations. */
@@ -50,6 +58,9 @@ static __printf(2, 3) int end_stage(int bad, const char *fmt, ...)
 	char buf[128];
 	va_list ap;
 
+	if (stage_reported > MMCHECK_STAGE_LINES)
+		shprintf("mm-check: %s: ... %u more violations not shown\n", stage,
+			 stage_reported - MMCHECK_STAGE_LINES);
 	if (bad)
 		return bad;
 	va_start(ap, fmt);

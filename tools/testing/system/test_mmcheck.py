@@ -124,6 +124,29 @@ def struct_page_in_wrong_zone_is_caught():
 
 
 @case
+def many_violations_print_twenty_lines_per_stage():
+    """The heads of 25 free order-10 blocks say zone HighMem: the allocator stage prints its
+    first 20 violations and counts the rest (a broken allocator has one per free block: the
+    console must not drown)."""
+    m = boot()
+    first = int(re.search(r"^page:([0-9a-f]{8}) ", m.cmd("page 0x1000"), re.M).group(1), 16)
+    heads = [first + k * 0x400 * 32 for k in range(25)]  # pfn 0x1000 + k * 1024; 32-byte pages
+    saved = [peek(m, p) for p in heads]
+    for p, flags in zip(heads, saved):
+        poke(m, p, flags | 1 << 30)  # zone 1: HighMem
+    lines, bad = mmcheck(m)
+    alloc = [l for l in lines if re.fullmatch(r"mm-check: allocator: zone Normal: pfn 0x\w+ on "
+                                              r"its free_list\[10\]\[\w+\] says zone HighMem", l)]
+    more = [l for l in lines if l.startswith("mm-check: allocator: ... ")]
+    assert len(alloc) == 20, lines
+    assert more == ["mm-check: allocator: ... 5 more violations not shown"], lines
+    assert bad >= 25 + 25, lines  # the zones stage counts each page too
+    for p, flags in zip(heads, saved):
+        poke(m, p, flags)
+    assert_clean(m)
+
+
+@case
 def wx_section_and_percpu_counter_are_caught():
     m = boot()
     out = m.cmd("walk 0x90000000")
