@@ -126,8 +126,9 @@ def mutants(n):
 def gradescope_bundle_grades_submissions():
     """tools/grade --bundle: a zip with executable setup.sh and run_autograder and no mutant;
     run_autograder in an /autograder layout (AUTOGRADER_ROOT) grades a submitted tree with the
-    bundle's grader: the reference gets full marks, a student tree less, both valid JSON."""
-    n, name = labtest.lab_list()[-1]
+    bundle's grader: the reference gets full marks, a student tree less, both valid JSON.
+    Lab 6 (the buddy allocator) when it exists: the course's example, and quick to grade."""
+    n, name = dict(labtest.lab_list()).get(6) and (6, lab_dir_name(6)) or labtest.lab_list()[-1]
     with tempfile.TemporaryDirectory() as tmp:
         zpath = os.path.join(tmp, "autograder.zip")
         r = run([sys.executable, "tools/grade", name, "--bundle", zpath], ROOT)
