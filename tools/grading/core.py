@@ -106,21 +106,27 @@ def time_scale():
 class QMP:
     """A QMP connection to one QEMU, for its executed-instruction count."""
 
+    TIMEOUT = 5.0  # seconds one question may take
+
     def __init__(self, path):
         self.path, self.f = path, None
 
     def icount(self):
-        """Guest instructions executed so far (query-replay's icount), or None if QMP is gone."""
+        """Guest instructions executed so far (query-replay's icount), or None if QMP did not
+        answer this time. A failed question drops the connection and the next one reconnects:
+        a socket file that once timed out never reads again, and on a loaded machine QEMU may
+        well take longer than the timeout to answer once."""
         try:
             if self.f is None:
-                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-                s.settimeout(5)
-                s.connect(self.path)
-                self.f = s.makefile("rw")
+                self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                self.sock.settimeout(self.TIMEOUT)
+                self.sock.connect(self.path)
+                self.f = self.sock.makefile("rw")
                 self.f.readline()
                 self._ask("qmp_capabilities")
             return self._ask("query-replay")["icount"]
         except (OSError, KeyError, ValueError, TypeError):
+            self.close()
             return None
 
     def _ask(self, command):
@@ -134,8 +140,14 @@ class QMP:
                 raise ValueError(reply["error"])
 
     def close(self):
-        if self.f:
-            self.f.close()
+        """Drop the connection (QEMU's QMP server takes a new one)."""
+        for f in (self.f, getattr(self, "sock", None)):
+            if f is not None:
+                try:
+                    f.close()
+                except OSError:
+                    pass
+        self.f = self.sock = None
 
 
 class Check:

@@ -138,6 +138,52 @@ def seeded_device_trees_are_reproducible_and_booted_as_generated():
 
 
 @case
+def qmp_recovers_from_a_slow_answer():
+    """A QMP question that times out (QEMU busy on a loaded machine) costs that one reading:
+    the next question reconnects and is answered (a timed-out socket file never reads again)."""
+    import json
+    import socket
+    import threading
+    QUICK = 0.3  # the test's QMP timeout, seconds
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "qmp.sock")
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(path)
+        server.listen(2)
+        served = []
+
+        def serve():
+            for slow in (True, False):  # the first connection never answers query-replay
+                conn, _ = server.accept()
+                f = conn.makefile("rw")
+                f.write('{"QMP": {}}\n')
+                f.flush()
+                for line in f:
+                    cmd = json.loads(line)["execute"]
+                    served.append(cmd)
+                    if cmd == "query-replay" and slow:
+                        f.readline()  # no answer: wait for the client to give up
+                        break
+                    ret = {"icount": 42} if cmd == "query-replay" else {}
+                    f.write(json.dumps({"return": ret}) + "\n")
+                    f.flush()
+                    if cmd == "query-replay":
+                        break
+                conn.close()
+
+        thread = threading.Thread(target=serve, daemon=True)
+        thread.start()
+        qmp = core.QMP(path)
+        qmp.TIMEOUT = QUICK
+        assert qmp.icount() is None, "the slow answer should have timed out"
+        assert qmp.icount() == 42, "QMP did not recover after one timeout"
+        thread.join(10)
+        assert served.count("query-replay") == 2, served
+        qmp.close()
+        server.close()
+
+
+@case
 def runner_limits_cost_only_the_test():
     """An instruction budget that is too small, an oops and a flood each end the test with a
     message saying which; a guest that stops executing is stopped, one that runs long is not;
