@@ -283,9 +283,28 @@ def pkmap(t):
     model, held, fresh = PkmapModel(), [], 0
     ops = []
     extra = rng.randrange(20, 60)
-    while len(ops) < 1400 and extra:
+    while not model.flushes or extra:
         extra -= model.flushes > 0
         r = rng.random()
+        if not model.flushes and model.last == LAST_PKMAP - 1 and \
+                sum(model.count[nr] == 1 for nr in model.slot_of.values()) < 2:
+            # The next new page wraps: leave two pages mapped but unused (count 1) so that
+            # the kmap right after the wrap shows whether the flush came first.
+            page = held.pop(rng.randrange(len(held)))
+            ops.append(("kunmap", page))
+            model.kunmap(page)
+            continue
+        if not model.flushes and model.last == LAST_PKMAP - 1:
+            # The wrap itself: a new page takes slot 0 after flush_all_zero_pkmaps, then a
+            # page that was unused before the flush needs a new slot, the lowest one freed,
+            # so not its old one: it had the highest of the unused slots.
+            page = max((nr, p) for p, nr in model.slot_of.items() if model.count[nr] == 1)[1]
+            ops.append(("kmap", HIGH_PA + fresh * PAGE, model.kmap(HIGH_PA + fresh * PAGE)))
+            held.append(HIGH_PA + fresh * PAGE)
+            fresh += 1
+            ops.append(("kmap", page, model.kmap(page)))
+            held.append(page)
+            continue
         if held and (r < 0.25 or len(held) > 200):
             page = held.pop(rng.randrange(len(held)))
             ops.append(("kunmap", page))
