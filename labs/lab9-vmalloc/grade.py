@@ -282,42 +282,43 @@ def pkmap(t):
     m = t.boot(options=("-Dvmsplit=3G",))
     model, held, fresh = PkmapModel(), [], 0
     ops = []
+
+    def kmap(page):
+        ops.append(("kmap", page, model.kmap(page)))
+        held.append(page)
+
+    def kunmap_random():
+        page = held.pop(rng.randrange(len(held)))
+        ops.append(("kunmap", page))
+        model.kunmap(page)
+
     extra = rng.randrange(20, 60)
     while not model.flushes or extra:
         extra -= model.flushes > 0
         r = rng.random()
-        if not model.flushes and model.last == LAST_PKMAP - 1 and \
-                sum(model.count[nr] == 1 for nr in model.slot_of.values()) < 2:
+        wraps_next = not model.flushes and model.last == LAST_PKMAP - 1
+        if wraps_next and sum(model.count[nr] == 1 for nr in model.slot_of.values()) < 2:
             # The next new page wraps: leave two pages mapped but unused (count 1) so that
             # the kmap right after the wrap shows whether the flush came first.
-            page = held.pop(rng.randrange(len(held)))
-            ops.append(("kunmap", page))
-            model.kunmap(page)
-            continue
-        if not model.flushes and model.last == LAST_PKMAP - 1:
+            kunmap_random()
+        elif wraps_next:
             # The wrap itself: a new page takes slot 0 after flush_all_zero_pkmaps, then a
             # page that was unused before the flush needs a new slot, the lowest one freed,
             # so not its old one: it had the highest of the unused slots.
             page = max((nr, p) for p, nr in model.slot_of.items() if model.count[nr] == 1)[1]
-            ops.append(("kmap", HIGH_PA + fresh * PAGE, model.kmap(HIGH_PA + fresh * PAGE)))
-            held.append(HIGH_PA + fresh * PAGE)
+            kmap(HIGH_PA + fresh * PAGE)
             fresh += 1
-            ops.append(("kmap", page, model.kmap(page)))
-            held.append(page)
-            continue
-        if held and (r < 0.25 or len(held) > 200):
-            page = held.pop(rng.randrange(len(held)))
-            ops.append(("kunmap", page))
-            model.kunmap(page)
-            continue
-        if r < 0.3 and held:
-            page = rng.choice(held)
-        elif r < 0.35 and model.slot_of:
-            page = rng.choice(sorted(model.slot_of))
+            kmap(page)
+        elif held and (r < 0.25 or len(held) > 200):
+            kunmap_random()
         else:
-            page, fresh = HIGH_PA + fresh * PAGE, fresh + 1
-        ops.append(("kmap", page, model.kmap(page)))
-        held.append(page)
+            if r < 0.3 and held:
+                page = rng.choice(held)
+            elif r < 0.35 and model.slot_of:
+                page = rng.choice(sorted(model.slot_of))
+            else:
+                page, fresh = HIGH_PA + fresh * PAGE, fresh + 1
+            kmap(page)
     t.note(f"trace of {len(ops)} kmap/kunmap operations, {fresh} pages, {model.flushes} "
            "wrap(s)")
     for k, op in enumerate(ops):
