@@ -42,6 +42,7 @@
 #include <linux/printk.h>
 #include <asm/smp.h>
 #include <pimm/lab.h>
+#include <pimm/mm_stream.h>
 #include "internal.h"
 
 int page_group_by_mobility_disabled;
@@ -130,6 +131,7 @@ void set_pageblock_migratetype(struct page *page, int migratetype)
 		migratetype = MIGRATE_UNMOVABLE;
 	set_pfnblock_flags_mask(page, (unsigned long)migratetype, page_to_pfn(page),
 				MIGRATETYPE_MASK);
+	mm_stream_pageblock(page_zone(page), page_to_pfn(page), migratetype);
 }
 
 /* See mm.h: "Movable" etc., or "?" for a pfn without a struct page. */

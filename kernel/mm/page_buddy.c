@@ -33,6 +33,7 @@
 #include <linux/printk.h>
 #include <asm/smp.h>
 #include <pimm/lab.h>
+#include <pimm/mm_stream.h>
 #include "internal.h"
 
 /*
@@ -117,6 +118,7 @@ static inline void add_to_free_list(struct page *page, struct zone *zone, unsign
 
 	list_add(&page->buddy_list, &area->free_list[migratetype]);
 	area->nr_free++;
+	mm_stream_freelist(MM_STREAM_ADD, zone, page_to_pfn(page), order, migratetype);
 }
 
 static inline void add_to_free_list_tail(struct page *page, struct zone *zone, unsigned int order,
@@ -126,6 +128,7 @@ static inline void add_to_free_list_tail(struct page *page, struct zone *zone, u
 
 	list_add_tail(&page->buddy_list, &area->free_list[migratetype]);
 	area->nr_free++;
+	mm_stream_freelist(MM_STREAM_ADD, zone, page_to_pfn(page), order, migratetype);
 }
 
 /* Move a free block to the tail of another migratetype's list (same order). */
@@ -133,6 +136,7 @@ static inline void move_to_free_list(struct page *page, struct zone *zone, unsig
 				     int migratetype)
 {
 	list_move_tail(&page->buddy_list, &zone->free_area[order].free_list[migratetype]);
+	mm_stream_freelist(MM_STREAM_MOVE, zone, page_to_pfn(page), order, migratetype);
 }
 
 static inline void del_page_from_free_list(struct page *page, struct zone *zone,
@@ -142,6 +146,7 @@ static inline void del_page_from_free_list(struct page *page, struct zone *zone,
 	__ClearPageBuddy(page);
 	set_page_private(page, 0);
 	zone->free_area[order].nr_free--;
+	mm_stream_freelist(MM_STREAM_DEL, zone, page_to_pfn(page), order, -1);
 }
 
 static inline struct page *get_page_from_free_area(struct free_area *area, int migratetype)
@@ -199,6 +204,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		__mod_zone_freepage_state(zone, 1L << order, migratetype);
 	VM_BUG_ON_PAGE(pfn & ((1UL << order) - 1), page);
 	VM_BUG_ON_PAGE(!zone_spans_pfn(zone, pfn), page);
+	mm_stream_set_ctx(MM_STREAM_CTX_FREE); /* its deletions are merges */
 
 	/* LAB6 BEGIN */
 	while (order < MAX_ORDER - 1) {
@@ -236,6 +242,7 @@ void __free_one_page(struct page *page, unsigned long pfn, struct zone *zone, un
 		add_to_free_list_tail(page, zone, order, migratetype);
 	else
 		add_to_free_list(page, zone, order, migratetype);
+	mm_stream_set_ctx(MM_STREAM_CTX_NONE);
 }
 
 /* ---- bad pages -------------------------------------------------------------------------- */
@@ -417,7 +424,9 @@ unsigned long __isolate_free_page(struct page *page, unsigned int order)
 
 	if (!is_migrate_isolate(mt))
 		__mod_zone_freepage_state(zone, -(1L << order), mt);
+	mm_stream_set_ctx(MM_STREAM_CTX_ISOLATE);
 	del_page_from_free_list(page, zone, order);
+	mm_stream_set_ctx(MM_STREAM_CTX_NONE);
 	zone_allocated_add(zone, 1L << order);
 	return 1UL << order;
 }
@@ -465,8 +474,10 @@ static struct page *__rmqueue_smallest(struct zone *zone, unsigned int order, in
 		page = get_page_from_free_area(area, migratetype);
 		if (!page)
 			continue;
+		mm_stream_set_ctx(MM_STREAM_CTX_ALLOC); /* its additions are splits */
 		del_page_from_free_list(page, zone, current_order);
 		expand(zone, page, order, current_order, migratetype);
+		mm_stream_set_ctx(MM_STREAM_CTX_NONE);
 		set_pcppage_migratetype(page, migratetype);
 		return page;
 	}

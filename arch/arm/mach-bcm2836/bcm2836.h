@@ -22,6 +22,11 @@ void arch_timer_handler(void);
 /* uart.c: the PL011 as early console and console, and its receive interrupt */
 void pl011_console_init(void);
 void pl011_handle_irq(void);
+/* aux_uart.c: the mini UART as the state stream's channel, and its receive interrupt */
+void aux_uart_init(void);
+void aux_uart_handle_irq(void);
+/* intc.c: unmask the AUX interrupt (GPU IRQ 29) */
+void bcm2836_enable_aux_irq(void);
 /* platsmp.c: starting CPUs 1-3 (machine_desc->smp) */
 extern const struct smp_operations bcm2836_smp_ops;
 /* power.c: pm_power_off and machine_desc->restart */

@@ -23,10 +23,12 @@ static void __init bcm2836_init_early(void)
 	pm_power_off = bcm2836_power_off;
 }
 
-/* customize_machine: the real PL011 console replaces the early one. */
+/* customize_machine: the real PL011 console replaces the early one; the mini UART carries
+ * the state stream. */
 static void __init bcm2836_init_machine(void)
 {
 	pl011_console_init();
+	aux_uart_init();
 }
 
 /* The physical address space around RAM (mach/platform.h), for `whatis`. */

@@ -26,12 +26,15 @@
 #include "bcm2836.h"
 
 #define ARMCTRL_BASE IO_ADDRESS(0x3f00b200)
+#define ARMCTRL_PENDING1 0x04
 #define ARMCTRL_PENDING2 0x08
+#define ARMCTRL_ENABLE1 0x10
 #define ARMCTRL_ENABLE2 0x14
 #define ARMCTRL_DISABLE1 0x1c
 #define ARMCTRL_DISABLE2 0x20
 #define ARMCTRL_DISABLE_BASIC 0x24
 #define IRQ_UART_BIT (1 << (57 - 32))
+#define IRQ_AUX_BIT (1 << 29) /* pending 1 bit 29: the AUX block (mini UART) */
 
 #define LOCAL_BASE IO_ADDRESS(0x40000000)
 #define LOCAL_GPU_ROUTING 0x0c
@@ -71,6 +74,12 @@ void bcm2836_init_irq(void)
 			  bcm2836_cpu_starting, NULL);
 }
 
+/* The mini UART's receive interrupt, once aux_uart_init has set it up. */
+void bcm2836_enable_aux_irq(void)
+{
+	writel(IRQ_AUX_BIT, ARMCTRL_BASE + ARMCTRL_ENABLE1);
+}
+
 /* Mailbox 0 of this CPU: each set bit is one IPI, acknowledged before it is handled. */
 static void bcm2836_handle_ipi(unsigned int cpu)
 {
@@ -97,11 +106,15 @@ void bcm2836_handle_irq(struct pt_regs *regs)
 	if (local & LOCAL_IRQ_MAILBOX0)
 		bcm2836_handle_ipi(cpu);
 	if (local & LOCAL_IRQ_GPU) {
+		u32 pend1 = readl(ARMCTRL_BASE + ARMCTRL_PENDING1);
 		u32 pend2 = readl(ARMCTRL_BASE + ARMCTRL_PENDING2);
 
 		if (pend2 & IRQ_UART_BIT)
 			pl011_handle_irq();
-		else
-			pimm_warn("unexpected GPU interrupt, pending2 %08x\n", pend2);
+		if (pend1 & IRQ_AUX_BIT)
+			aux_uart_handle_irq();
+		if (!(pend2 & IRQ_UART_BIT) && !(pend1 & IRQ_AUX_BIT))
+			pimm_warn("unexpected GPU interrupt, pending1 %08x pending2 %08x\n", pend1,
+				  pend2);
 	}
 }
