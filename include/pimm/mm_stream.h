@@ -95,6 +95,16 @@ void mm_stream_emit_pcp_changes(void);
 /* The last sequence number handed out. */
 unsigned long mm_stream_seq(void);
 
+/* ---- the shell's side (kernel/shell/stream.c), CPU 0 only ---- */
+
+/* The shell waits for a key: answer the host's requests. */
+void mm_stream_idle(void);
+/* A command line starts / has finished (its changes are flushed, then a "flush" record). */
+void mm_stream_command_start(const char *line);
+void mm_stream_command_done(void);
+/* A long command calls this often: every 100 ms the changes so far are flushed. */
+void mm_stream_poll(void);
+
 /* Host tests: write records to sink instead of a port. */
 void mm_stream_set_sink(json_sink_t sink, void *ctx);
 

@@ -14,6 +14,7 @@
 
 #include <linux/compiler.h>
 #include <linux/types.h>
+#include <asm/pgtable-2level-types.h>
 
 #define SHELL_MAX_ARGS 16
 #define SHELL_LINE_MAX 256
@@ -78,5 +79,16 @@ const struct shell_cmd *shell_find(const char *name);
 void __noreturn shell_main(void);
 /* Print the owners known for [base, end) (kernel/shell/cmd_memblock.c, for whatis). */
 void memblock_print_owners(phys_addr_t base, phys_addr_t end);
+/* The same owners into buf, for the state stream (kernel/shell/stream.c). */
+#define MEMBLOCK_OWNERS_MAX 256
+void memblock_owners_format(char *buf, size_t size, phys_addr_t base, phys_addr_t end);
+/* Ask the MMU to translate va for a read (ATS1CPR) or a write (ATS1CPW); returns PAR. */
+u32 mmu_translate(u32 va, bool write);
+/* A vm_struct's caller as /proc/vmallocinfo prints it (" name+0x10/0x40"), and its flags. */
+struct vm_struct;
+int vmalloc_caller_format(char *buf, size_t len, const struct vm_struct *vm);
+void vmalloc_flags_format(char *buf, size_t len, const struct vm_struct *vm);
+/* A pkmap slot's count under kmap_lock, its PTE too when pte is not NULL. */
+int pkmap_slot_state(unsigned int nr, pteval_t *pte);
 
 #endif

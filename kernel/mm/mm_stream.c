@@ -3,7 +3,7 @@
  * docs/state-stream.md): the buddy free-list events, their ring, and the zone and pageset
  * parts of a snapshot, as newline-delimited JSON records.
  *
- * Linux has no such stream; the nearest are its kmem tracepoints (include/trace/events/
+ * Linux has no such stream. The nearest are Linux's kmem tracepoints (include/trace/events/
  * kmem.h: mm_page_alloc_zone_locked, mm_page_pcpu_drain...), read through tracefs. pimm's
  * hooks sit where Linux's free-list helpers are (mm/page_alloc.c: __add_to_free_list,
  * move_to_free_list, del_page_from_free_list, set_pageblock_migratetype), so replaying the
@@ -299,7 +299,7 @@ static void emit_zone(struct json_out *j, struct zone *zone)
 	json_uint(j, "managed", zone_managed_pages(zone));
 	json_uint(j, "free", zone_page_state(zone, NR_FREE_PAGES));
 	json_arr_open(j, "wmark");
-	for (int i = 0; i < NR_WMARK; i++)
+	for (int i = WMARK_MIN; i <= WMARK_HIGH; i++) /* as /proc/zoneinfo: min, low, high */
 		json_uint(j, NULL, wmark_pages(zone, i));
 	json_arr_close(j);
 	emit_nr_free(j, zone);

@@ -65,7 +65,7 @@ static const char *pkmap_count_meaning(int count, char *buf, size_t len)
 }
 
 /* The count of a pkmap slot, under kmap_lock (the PTE too when @pte). */
-static int pkmap_slot_state(unsigned int nr, pte_t *pte)
+int pkmap_slot_state(unsigned int nr, pteval_t *pte)
 {
 	unsigned long flags;
 	int count;

@@ -107,21 +107,31 @@ static bool has_unowned_part(phys_addr_t base, phys_addr_t end)
 	return false;
 }
 
-/* Print every owner of [base, end) separated by commas, then "(memblock)" if part of it has
- * no known owner (a merged allocation); just "(memblock)" when none is known. */
-static void print_owners(phys_addr_t base, phys_addr_t end)
+/* Every owner of [base, end) separated by commas, then "(memblock)" if part of it has no
+ * known owner (a merged allocation); just "(memblock)" when none is known. Into buf. */
+static void format_owners(char *buf, size_t size, phys_addr_t base, phys_addr_t end)
 {
 	const char *sep = "";
+	size_t n = 0;
 	int i;
 
+	buf[0] = '\0';
 	for (i = 0; i < nr_owners; i++) {
 		if (owners[i].base < end && base < owners[i].end) {
-			shprintf("%s%s", sep, owners[i].name);
+			n += ksnprintf(buf + n, size - n, "%s%s", sep, owners[i].name);
 			sep = ", ";
 		}
 	}
 	if (has_unowned_part(base, end))
-		shprintf("%s(memblock)", sep);
+		ksnprintf(buf + n, size - n, "%s(memblock)", sep);
+}
+
+static void print_owners(phys_addr_t base, phys_addr_t end)
+{
+	char buf[MEMBLOCK_OWNERS_MAX];
+
+	format_owners(buf, sizeof(buf), base, end);
+	shprintf("%s", buf);
 }
 
 /* For other commands (whatis): print who owns [base, end), "(memblock)" if nobody known. */
@@ -129,6 +139,13 @@ void memblock_print_owners(phys_addr_t base, phys_addr_t end)
 {
 	collect_owners();
 	print_owners(base, end);
+}
+
+/* For the state stream: who owns [base, end), into buf (MEMBLOCK_OWNERS_MAX bytes is enough). */
+void memblock_owners_format(char *buf, size_t size, phys_addr_t base, phys_addr_t end)
+{
+	collect_owners();
+	format_owners(buf, size, base, end);
 }
 
 static const char *flags_name(enum memblock_flags f)

@@ -27,7 +27,7 @@
 /* ---- walk ----------------------------------------------------------------------------- */
 
 /* Ask the MMU: ATS1CPR (write = false) or ATS1CPW for va; returns PAR. */
-static u32 mmu_translate(u32 va, bool write)
+u32 mmu_translate(u32 va, bool write)
 {
 	unsigned long flags = arch_local_irq_save();
 	u32 par;

@@ -105,7 +105,7 @@ static bool shell_area_take(enum shell_kind kind, unsigned long va, struct devic
 /* ---- printing an area ------------------------------------------------------------------- */
 
 /* " caller" as %pS: the return address, or the static record's named function. */
-static int caller_format(char *buf, size_t len, const struct vm_struct *vm)
+int vmalloc_caller_format(char *buf, size_t len, const struct vm_struct *vm)
 {
 	unsigned long addr = (unsigned long)vm->caller;
 
@@ -119,7 +119,7 @@ static int caller_format(char *buf, size_t len, const struct vm_struct *vm)
 }
 
 /* The flag words of /proc/vmallocinfo, in s_show's order. */
-static void flags_format(char *buf, size_t len, const struct vm_struct *vm)
+void vmalloc_flags_format(char *buf, size_t len, const struct vm_struct *vm)
 {
 	ksnprintf(buf, len, "%s%s%s%s%s%s", (vm->flags & VM_IOREMAP) ? " ioremap" : "",
 		  (vm->flags & VM_ALLOC) ? " vmalloc" : "", (vm->flags & VM_MAP) ? " vmap" : "",
@@ -144,8 +144,8 @@ static void vmallocinfo_line(const struct vmap_area *va, void *arg)
 			 (long)(va->va_end - va->va_start));
 		return;
 	}
-	caller_format(caller, sizeof(caller), vm);
-	flags_format(flags, sizeof(flags), vm);
+	vmalloc_caller_format(caller, sizeof(caller), vm);
+	vmalloc_flags_format(flags, sizeof(flags), vm);
 	shprintf("0x%pK-0x%pK %7ld%s", vm->addr, (char *)vm->addr + vm->size, (long)vm->size,
 		 caller);
 	if (vm->nr_pages)
@@ -413,8 +413,8 @@ static void whatis_area(u32 addr, const struct vmap_area *va)
 		shprintf("  vmalloc: area 0x%08lx-0x%08lx being freed\n", va->va_start, va->va_end);
 		return;
 	}
-	caller_format(caller, sizeof(caller), vm);
-	flags_format(flags, sizeof(flags), vm);
+	vmalloc_caller_format(caller, sizeof(caller), vm);
+	vmalloc_flags_format(flags, sizeof(flags), vm);
 	shprintf("  vmalloc: area 0x%08lx-0x%08lx caller%s,%s%s\n", va->va_start, va->va_end,
 		 caller, flags, (vm->flags & VM_ARM_STATIC_MAPPING) ? " (static mapping)" :
 		 (vm->flags & VM_ARM_EMPTY_MAPPING) ? " (reserved pmd gap, nothing mapped)" : "");

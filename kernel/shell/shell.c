@@ -21,6 +21,7 @@
 #include <asm/smp.h>
 #include <asm/traps.h>
 #include <pimm/cmdline.h>
+#include <pimm/mm_stream.h>
 #include <pimm/parse.h>
 #include <pimm/shell.h>
 #include <pimm/vsprintf.h>
@@ -101,6 +102,7 @@ static int shell_getc(void)
 		c = console_getc();
 		if (c >= 0)
 			return c;
+		mm_stream_idle(); /* the state stream's requests arrive on their own UART */
 		local_irq_disable();
 		if (console_pending() == 0)
 			wfi();
@@ -288,6 +290,8 @@ void shell_main(void)
 		if (!read_line(line))
 			continue;
 		history_add(line);
+		mm_stream_command_start(line);
 		shell_run_line(line);
+		mm_stream_command_done();
 	}
 }

@@ -15,6 +15,7 @@
 #include <linux/spinlock.h>
 #include <asm/io.h>
 #include <asm/smp.h>
+#include <pimm/mm_stream.h>
 #include <pimm/shell.h>
 #include <pimm/torture.h>
 #include <pimm/vsprintf.h>
@@ -159,6 +160,7 @@ static void torture_worker(void *arg)
 		}
 		if (run_ops->step)
 			run_ops->step(t, r);
+		mm_stream_poll(); /* CPU 0: the explorer sees the run every 100 ms */
 		if (run_ops->check && smp_processor_id() == 0 && i % check_every == check_every - 1) {
 			run_res->check_bad += run_ops->check(torture_report);
 			run_res->checks++;
@@ -202,7 +204,7 @@ void torture_run(const struct torture_ops *ops, u32 n, u32 seed, struct torture_
 	torture_worker(NULL);                        /* CPU 0's share */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
 		while (!__atomic_load_n(&tcpu[cpu].done, __ATOMIC_ACQUIRE))
-			wfe();
+			mm_stream_poll();
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) /* handed to a CPU that had finished */
 		torture_free_inbox(&tcpu[0], cpu);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {

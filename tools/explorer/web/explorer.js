@@ -71,25 +71,28 @@ const MAX_LINES = 20000;
 // ---- schema: the required fields of every record type ---------------------------------------
 
 const INT = "int", STR = "str", ARR = "array", BOOL = "bool", OBJ = "object", MT = "mt";
-const BUDDY_SPEC = { seq: INT, zone: STR, pfn: INT, order: INT, mt: MT };
+// split/free/move name the list the block goes onto; alloc/merge/isolate do not (the model knows)
+const DEL_SPEC = { seq: INT, zone: STR, pfn: INT, order: INT };
+const BUDDY_SPEC = { ...DEL_SPEC, mt: MT };
 const SPEC = {
   hello: { v: INT, kernel: STR },
   snapshot: { seq: INT, why: STR, lost: INT, pageblock_order: INT, max_order: INT, layout: ARR,
-              memblock: OBJ, zones: ARR, pcp: ARR, slabs: ARR, vmalloc: ARR, cma: ARR },
-  alloc: BUDDY_SPEC, split: BUDDY_SPEC, merge: BUDDY_SPEC, free: BUDDY_SPEC,
-  isolate: BUDDY_SPEC, move: { ...BUDDY_SPEC, from: MT },
+              memblock: OBJ, zones: ARR, pcp: ARR, slabs: ARR, vmalloc: ARR, pkmap: ARR, cma: ARR },
+  alloc: DEL_SPEC, split: BUDDY_SPEC, merge: DEL_SPEC, free: BUDDY_SPEC,
+  isolate: DEL_SPEC, move: BUDDY_SPEC,
   pageblock: { seq: INT, zone: STR, pfn: INT, mt: MT },
   pcp: { seq: INT, cpu: INT, zone: STR, count: INT, high: INT, batch: INT },
   slabs: { seq: INT, caches: ARR },
   vmalloc: { seq: INT, areas: ARR },
-  flush: { seq: INT, cmd: STR },
-  walk: { va: INT, pgd_index: INT, pgd: ARR, kind: STR, mapped: BOOL },
+  flush: { seq: INT, cmd: STR, running: BOOL },
+  walk: { va: INT, pgd_index: INT, pgd: ARR, kind: STR, level: STR, l1_index: INT, l1: INT,
+          mapped: BOOL, mmu_par: INT, mmu_agrees: BOOL },
   error: { msg: STR },
 };
 // fields a walk answer may carry (kind "fault" stops early), checked when present
 const WALK_OPTIONAL = { pte_index: INT, hw_pte_index: INT, linux_pte: INT, hw_pte: INT, pa: INT,
   domain: INT, ap: INT, tex: INT, c: INT, b: INT, s: BOOL, ng: BOOL, xn: BOOL, pxn: BOOL,
-  perm: STR, mem_type: STR, mmu_par: INT, mmu_pa: INT, mmu_agrees: BOOL };
+  perm: STR, mem_type: STR, mmu_pa: INT };
 const ZONE_OPTIONAL = { seq: INT }; // the last event already in the zone's blocks
 const ZONE_SPEC = { name: STR, start_pfn: INT, spanned: INT, present: INT, managed: INT,
   free: INT, wmark: ARR, nr_free: ARR, blocks: ARR, pageblocks: STR };
@@ -141,7 +144,7 @@ function checkZone(z, where, maxOrder) {
   if (!z.blocks.every((b) => Array.isArray(b) && b.length === 3 && Number.isInteger(b[0]) &&
                              Number.isInteger(b[1]) && MTS.includes(b[2])))
     out.push(`${where}: blocks are not all [pfn, order, migratetype]`);
-  if (!/^[UMRHCI]*$/.test(z.pageblocks)) out.push(`${where}: pageblocks has a letter outside UMRHCI`);
+  if (!/^[UMRHCI-]*$/.test(z.pageblocks)) out.push(`${where}: pageblocks has a letter outside UMRHCI-`);
   if (z.wmark.length !== 3) out.push(`${where}: wmark is not [min, low, high]`);
   return out;
 }
@@ -212,8 +215,8 @@ function applyBuddy(rec) {
   if (!zone) return modelError(`no zone ${rec.zone}`, rec);
   const row = zone.nr_free[rec.order];
   if (!row) return modelError(`order ${rec.order} out of range`, rec);
-  const mt = MTS.indexOf(rec.mt);
   const i = findBlock(zone, rec.pfn, rec.order);
+  const mt = MTS.indexOf(rec.mt !== undefined ? rec.mt : i >= 0 ? zone.blocks[i][2] : "");
   if (rec.t === "split" || rec.t === "free") {
     if (i >= 0) modelError(`${rec.t}: block ${hex(rec.pfn, 5)} order ${rec.order} already free`, rec);
     zone.blocks.push([rec.pfn, rec.order, rec.mt]);
@@ -221,12 +224,12 @@ function applyBuddy(rec) {
     zone.free += 2 ** rec.order;
   } else if (rec.t === "move") {
     if (i < 0) return modelError(`move: block ${hex(rec.pfn, 5)} order ${rec.order} not free`, rec);
+    row[MTS.indexOf(zone.blocks[i][2])]--;
     zone.blocks[i][2] = rec.mt;
-    row[MTS.indexOf(rec.from)]--;
     row[mt]++;
   } else {
-    if (i < 0) modelError(`${rec.t}: block ${hex(rec.pfn, 5)} order ${rec.order} not free`, rec);
-    else zone.blocks.splice(i, 1);
+    if (i < 0) return modelError(`${rec.t}: block ${hex(rec.pfn, 5)} order ${rec.order} not free`, rec);
+    zone.blocks.splice(i, 1);
     row[mt]--;
     zone.free -= 2 ** rec.order;
   }
@@ -259,7 +262,8 @@ function applyPcp(rec) {
 function applyPageblock(rec) {
   const zone = zoneOf(rec.zone);
   if (!zone) return modelError(`no zone ${rec.zone}`, rec);
-  const i = Math.floor((rec.pfn - zone.start_pfn) / 2 ** state.model.pageblock_order);
+  const pb = 2 ** state.model.pageblock_order; // the letters start at a pageblock boundary
+  const i = Math.floor(rec.pfn / pb) - Math.floor(zone.start_pfn / pb);
   if (i < 0 || i >= zone.pageblocks.length) return modelError("pageblock out of the zone", rec);
   const letter = MT_LETTERS[MTS.indexOf(rec.mt)];
   zone.pageblocks = zone.pageblocks.slice(0, i) + letter + zone.pageblocks.slice(i + 1);
@@ -587,8 +591,9 @@ function stripSvg(z, pbOrder, now) {
 function pageblockGrid(z, pbOrder) {
   let out = "";
   for (let i = 0; i < z.pageblocks.length; i++) {
-    const letter = z.pageblocks[i], pfn = z.start_pfn + i * 2 ** pbOrder;
-    out += `<span class="pb mt-${letter}" data-pfn="${pfn}" title="pageblock ${i}: pfn ${hex(pfn, 5)} ${MTS[MT_LETTERS.indexOf(letter)]}"></span>`;
+    const pb = 2 ** pbOrder, letter = z.pageblocks[i], pfn = (Math.floor(z.start_pfn / pb) + i) * pb;
+    const what = letter === "-" ? "no memmap" : MTS[MT_LETTERS.indexOf(letter)];
+    out += `<span class="pb mt-${letter === "-" ? "none" : letter}" data-pfn="${pfn}" title="pageblock ${i}: pfn ${hex(pfn, 5)} ${what}"></span>`;
   }
   return out;
 }

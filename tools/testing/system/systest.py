@@ -90,6 +90,18 @@ def expect_error(m, line, *needles):
     return out
 
 
+def buddyinfo(m):
+    """{zone: [nr_free per order]} from `buddyinfo`, checking Linux's format byte for byte."""
+    out = m.cmd("buddyinfo")
+    zones = {}
+    for line in out.splitlines():
+        mo = re.fullmatch(r"Node 0, zone ([ \w]{8}) ((?:[ \d]{5}\d ){11})", line)
+        assert mo, f"not /proc/buddyinfo's format: {line!r}"
+        zones[mo.group(1).strip()] = [int(x) for x in mo.group(2).split()]
+    assert zones, out
+    return zones
+
+
 def memblock_regions(m, table):
     """[(base, end, flags, owner)] of `memblock memory|reserved` (end exclusive)."""
     out = m.cmd(f"memblock {table}")

@@ -12,7 +12,7 @@ unchanged and mm-check clean; allocating until exhaustion and freeing everything
 import re
 import subprocess
 
-from systest import boot, case, expect_error, run, symbol
+from systest import boot, buddyinfo, case, expect_error, run, symbol
 
 SPLIT_3G = ["-Dvmsplit=3G"]
 PAGE_OFFSET = {"2G": 0x80000000, "3G": 0xC0000000}
@@ -35,18 +35,6 @@ def peek(m, addr):
 
 def poke(m, addr, value):
     assert m.cmd(f"poke {addr:#x} {value:#x}").strip() == f"0x{addr:08x}: {value:08x}"
-
-
-def buddyinfo(m):
-    """{zone: [nr_free per order]} from `buddyinfo`, checking Linux's format byte for byte."""
-    out = m.cmd("buddyinfo")
-    zones = {}
-    for line in out.splitlines():
-        mo = re.fullmatch(r"Node 0, zone ([ \w]{8}) ((?:[ \d]{5}\d ){11})", line)
-        assert mo, f"not /proc/buddyinfo's format: {line!r}"
-        zones[mo.group(1).strip()] = [int(x) for x in mo.group(2).split()]
-    assert zones, out
-    return zones
 
 
 def free_pages(bi):

@@ -1,0 +1,252 @@
+"""test_state.py - the state stream of a running pimm (docs/state-stream.md), on QEMU.
+
+The mini UART (QEMU's second -serial) goes to a unix socket; the test speaks the stream's
+protocol there while it types commands on the console. Expected values come from the shell's
+own views (`buddyinfo`, `memblock`, `walk`, `cma`), never typed in; every record is checked
+against the schema (tools/explorer/schema.py) and the events are replayed on the snapshot
+(schema.Model): after each command the model must equal a fresh snapshot.
+"""
+import json
+import os
+import re
+import socket
+import sys
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "system"))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "explorer"))
+from systest import boot, buddyinfo, case, memblock_regions, run  # noqa: E402
+from schema import Model, check_record  # noqa: E402
+
+
+class Stream:
+    """The state stream's host end on a unix socket: send requests, read checked records.
+
+    A thread reads the socket all the time, as the explorer's page does: QEMU writes the mini
+    UART's bytes one by one and blocks (the whole machine with it) when the socket's queue
+    is full, so a host end that stops reading would freeze the guest."""
+
+    def __init__(self, path):
+        self.sock = socket.socket(socket.AF_UNIX)
+        end = time.monotonic() + 10
+        while True:
+            try:
+                self.sock.connect(path)
+                break
+            except OSError:
+                if time.monotonic() > end:
+                    raise
+                time.sleep(0.05)
+        self.lines, self.closed = [], False
+        self.cond = threading.Condition()
+        self.records = []
+        self.model = Model()
+        self.diff = None
+        threading.Thread(target=self._reader, daemon=True).start()
+
+    def _reader(self):
+        buf = b""
+        while True:
+            try:
+                data = self.sock.recv(1 << 16)
+            except OSError:
+                data = b""
+            with self.cond:
+                if not data:
+                    self.closed = True
+                    self.cond.notify_all()
+                    return
+                buf += data
+                *lines, buf = buf.split(b"\n")
+                self.lines.extend(lines)
+                self.cond.notify_all()
+
+    def send(self, line):
+        self.sock.sendall(line.encode() + b"\n")
+
+    def read_until(self, pred, timeout=20):
+        """Records up to and including the first that pred accepts (each checked, applied)."""
+        end, out = time.monotonic() + timeout, []
+        while True:
+            with self.cond:
+                while not self.lines:
+                    assert not self.closed, "the stream's socket closed"
+                    left = end - time.monotonic()
+                    if left <= 0:
+                        raise AssertionError(f"no awaited record within {timeout} s; "
+                                             f"last: {out[-3:]}")
+                    self.cond.wait(left)
+                line = self.lines.pop(0)
+            rec = json.loads(line)
+            problems = check_record(rec)
+            assert not problems, f"{problems}: {line[:300]!r}"
+            self.records.append(rec)
+            if rec["t"] == "snapshot" and self.model.snapshot is not None:
+                self.diff = self.model.differences(rec)  # the model just before it
+            self.model.apply(rec)
+            out.append(rec)
+            if pred(rec):
+                return out
+
+    def snapshot(self):
+        """A fresh snapshot (the model restarts from it)."""
+        self.send("snapshot")
+        return self.read_until(lambda r: r["t"] == "snapshot")[-1]
+
+    def after(self, m, line, timeout=20):
+        """Run line on the console; the records of its batch up to its final "flush"."""
+        out = m.cmd(line, timeout=timeout)
+        recs = self.read_until(lambda r: r["t"] == "flush" and r["cmd"] == line and
+                               not r["running"], timeout)
+        return out, recs
+
+    def assert_model_fresh(self, what):
+        """The replayed model equals a fresh snapshot's zones and pagesets."""
+        self.send("snapshot")
+        snap = self.read_until(lambda r: r["t"] == "snapshot")[-1]
+        assert not self.diff, \
+            f"after {what}: the replayed events differ from a fresh snapshot: {self.diff}"
+        return snap
+
+
+def machine(name):
+    """A pimm whose mini UART is a unix socket; the connected Stream."""
+    path = os.path.join("/tmp", f"pimm-state-{os.getpid()}-{name}.sock")
+    if os.path.exists(path):
+        os.unlink(path)
+    m = boot(extra=("-chardev", f"socket,id=state,path={path},server=on,wait=off",
+                    "-serial", "chardev:state"))
+    s = Stream(path)
+    os.unlink(path)  # connected: the name is no longer needed
+    return m, s
+
+
+def nr_free(snap):
+    """{zone: [free blocks per order]} of a snapshot (what buddyinfo adds up)."""
+    return {z["name"]: [sum(row) for row in z["nr_free"]] for z in snap["zones"]}
+
+
+@case
+def snapshot_matches_the_shell():
+    m, s = machine("snap")
+    snap = s.snapshot()
+    assert snap["why"] == "request" and snap["lost"] == 0
+    assert nr_free(snap) == buddyinfo(m), (nr_free(snap), buddyinfo(m))
+    for z in snap["zones"]:
+        assert sorted(b[1] for b in z["blocks"]) == sorted(
+            o for o, n in enumerate(nr_free(snap)[z["name"]]) for _ in range(n))
+    for table in ("memory", "reserved"):
+        shell = [(b, e) for b, e, _, _ in memblock_regions(m, table)]
+        mine = [(r["base"], r["base"] + r["size"]) for r in snap["memblock"][table]]
+        assert mine == shell, f"memblock {table}: stream {mine} vs shell {shell}"
+    owners = [o for _, _, _, o in memblock_regions(m, "reserved")]
+    assert [r["owner"] for r in snap["memblock"]["reserved"]] == owners
+    cma = m.cmd("cma")
+    for c in snap["cma"]:
+        row = rf"^ +\d+ +{re.escape(c['name'])} +0x{c['base']:08x} +{c['count'] * 4} KiB +\d+ +{c['used']} "
+        assert re.search(row, cma, re.M), f"cma area {c} is not in `cma`:\n{cma}"
+    assert len(snap["cma"]) == int(re.search(r"(\d+) CMA areas", cma).group(1))
+    names = [r["name"] for r in snap["layout"]]
+    assert {"lowmem", "vmalloc", "fixmap", "vectors"} <= set(names), names
+    assert [r["start"] for r in snap["layout"]] == sorted(r["start"] for r in snap["layout"])
+    slabinfo = m.cmd("slabinfo")
+    for c in snap["slabs"]:
+        assert re.search(rf"^{re.escape(c['name'])} +{c['active']} +{c['objects']} ", slabinfo,
+                         re.M), f"slab {c} not in slabinfo:\n{slabinfo}"
+    assert len(snap["pcp"]) == 4 * len(snap["zones"])
+
+
+@case
+def alloc_splits_and_free_merges_in_step_with_buddyinfo():
+    m, s = machine("alloc")
+    s.snapshot()
+    before = buddyinfo(m)
+    out, recs = s.after(m, "alloc 5")
+    addr = int(re.search(r"0x([0-9a-f]{8})\s+0x[0-9a-f]{8}\s+5 ", out).group(1), 16)
+    assert any(r["t"] == "alloc" for r in recs), recs
+    after = buddyinfo(m)
+    assert nr_free(s.assert_model_fresh("alloc 5")) == after
+    # the events alone changed the counts as buddyinfo did
+    s.snapshot()
+    model_before = {z: dict(v["blocks"]) for z, v in s.model.zones.items()}
+    out, recs = s.after(m, f"free {addr:#x} 5")
+    assert "free" in [r["t"] for r in recs], recs
+    assert buddyinfo(m) == before, "free did not restore buddyinfo"
+    snap = s.assert_model_fresh("free")
+    assert nr_free(snap) == before
+    assert model_before != {z: dict(v["blocks"]) for z, v in s.model.zones.items()}
+
+
+@case
+def walk_requests_answer_as_the_shell():
+    m, s = machine("walk")
+    for va in (0x80100000, 0x80008000, 0xffff0000, 0x00001000, 0xf0000000):
+        s.send(f"walk {va:#x}")
+        w = s.read_until(lambda r: r["t"] == "walk")[-1]
+        shell = m.cmd(f"walk {va:#x}")
+        assert w["va"] == va
+        pa = re.search(r"PA 0x([0-9a-f]{8})", shell)
+        assert w["mapped"] == bool(pa), (w, shell)
+        if pa:
+            assert w["pa"] == int(pa.group(1), 16), (w, shell)
+        assert w["mmu_agrees"] and "DISAGREES" not in shell, (w, shell)
+        assert f"0x{w['l1']:08x}" in shell, (w, shell)
+
+
+@case
+def bad_requests_get_an_error_record():
+    m, s = machine("bad")
+    for line, needle in (("walk zz", "bad address 'zz'"), ("bogus", "unknown request 'bogus'"),
+                         ("walk", "unknown request 'walk'"), ("x" * 200, "longer than")):
+        s.send(line)
+        err = s.read_until(lambda r: r["t"] == "error")[-1]
+        assert needle in err["msg"], (line, err)
+    assert "version" in m.cmd("version")
+    assert "error" not in m.cmd("buddyinfo")  # nothing leaked onto the console
+
+
+@case
+def quiet_stops_the_events():
+    m, s = machine("quiet")
+    s.snapshot()
+    s.send("quiet")
+    s.send("walk 0x80000000")  # answered after quiet: the request was read
+    s.read_until(lambda r: r["t"] == "walk")
+    m.cmd("alloc 3")
+    s.send("walk 0x80000000")
+    recs = s.read_until(lambda r: r["t"] == "walk")
+    assert [r["t"] for r in recs] == ["walk"], recs
+
+
+@case
+def cma_alloc_isolates_and_replays():
+    m, s = machine("cma")
+    s.snapshot()
+    area = re.search(r"^ +0 +(\S+) +0x", m.cmd("cma"), re.M).group(1)
+    out, recs = s.after(m, f"cma alloc {area} 1024")
+    kinds = {r["t"] for r in recs}
+    assert "isolate" in kinds, f"alloc_contig_range took no free block off its list: {kinds}"
+    assert [r for r in recs if r["t"] == "pageblock" and r["mt"] == "Isolate"], \
+        "no pageblock went to MIGRATE_ISOLATE"
+    snap = s.assert_model_fresh("cma alloc")
+    assert [c["used"] for c in snap["cma"] if c["name"] == area] == [1024]
+
+
+@case
+def torture_is_coalesced_and_ends_equal():
+    m, s = machine("torture")
+    s.snapshot()
+    out, recs = s.after(m, "torture 20000", timeout=120)
+    assert "torture: clean" in out, out
+    running = [r for r in recs if r["t"] == "flush" and r["running"]]
+    resyncs = [r for r in recs if r["t"] == "snapshot" and r["why"] == "resync"]
+    assert running, "no flush while torture ran"
+    assert resyncs, "torture never overflowed the ring (no resync)"
+    s.assert_model_fresh("torture 20000")
+    assert "version" in m.cmd("version")
+
+
+if __name__ == "__main__":
+    run()
