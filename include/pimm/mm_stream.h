@@ -21,11 +21,12 @@
 
 struct zone;
 
-/* The board's channel: write bytes (polled), read one byte or -1. */
+/* The board's channel: write bytes (polled), read one byte or -1, bytes waiting? */
 struct mm_stream_port {
 	const char *name;
 	void (*write)(const char *s, unsigned int n);
 	int (*getc)(void);
+	bool (*rx_pending)(void);
 };
 
 /* Free-list operations, as the helpers in page_buddy.c do them. */
@@ -99,6 +100,8 @@ unsigned long mm_stream_seq(void);
 
 /* The shell waits for a key: answer the host's requests. */
 void mm_stream_idle(void);
+/* Bytes from the host wait to be read (the shell must not sleep in wfi then). */
+bool mm_stream_rx_pending(void);
 /* A command line starts / has finished (its changes are flushed, then a "flush" record). */
 void mm_stream_command_start(const char *line);
 void mm_stream_command_done(void);

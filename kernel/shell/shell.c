@@ -104,7 +104,8 @@ static int shell_getc(void)
 			return c;
 		mm_stream_idle(); /* the state stream's requests arrive on their own UART */
 		local_irq_disable();
-		if (console_pending() == 0)
+		/* a byte that came in since it was last checked must not wait for the next one */
+		if (console_pending() == 0 && !mm_stream_rx_pending())
 			wfi();
 		local_irq_enable();
 	}

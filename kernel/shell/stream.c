@@ -436,6 +436,14 @@ void mm_stream_idle(void)
 	stream_read_requests();
 }
 
+/* Contract: true when the host sent bytes that mm_stream_idle has not read yet. */
+bool mm_stream_rx_pending(void)
+{
+	const struct mm_stream_port *port = mm_stream_port();
+
+	return port && port->rx_pending();
+}
+
 /* Contract: line is about to run; later "flush" records name it. */
 void mm_stream_command_start(const char *line)
 {

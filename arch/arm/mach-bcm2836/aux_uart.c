@@ -81,10 +81,17 @@ void aux_uart_handle_irq(void)
 	}
 }
 
+/* Bytes in the ring that nobody read yet. */
+static bool aux_uart_rx_pending(void)
+{
+	return rx_head != rx_tail;
+}
+
 static const struct mm_stream_port aux_port = {
 	.name = "ttyS1 (mini UART)",
 	.write = aux_uart_write,
 	.getc = aux_uart_getc,
+	.rx_pending = aux_uart_rx_pending,
 };
 
 /* Contract: the mini UART runs at 115200 8N1 with its receive interrupt; the stream is up. */
@@ -94,6 +101,8 @@ void aux_uart_init(void)
 	writel(0, AUX_BASE + AUX_MU_CNTL);
 	writel(AUX_LCR_8BIT, AUX_BASE + AUX_MU_LCR);
 	writel(AUX_BAUD_115200, AUX_BASE + AUX_MU_BAUD);
+	while (readl(AUX_BASE + AUX_MU_LSR) & AUX_LSR_DATA_READY) /* sent before anyone listened */
+		readl(AUX_BASE + AUX_MU_IO);
 	writel(AUX_IER_RX, AUX_BASE + AUX_MU_IER);
 	writel(AUX_CNTL_RX_TX, AUX_BASE + AUX_MU_CNTL);
 	bcm2836_enable_aux_irq();

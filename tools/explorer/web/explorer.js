@@ -203,9 +203,30 @@ function modelError(msg, rec) {
   console.warn("model:", msg, rec);
 }
 
-/** Index in zone.blocks of the free block (pfn, order), -1 if it is not on any list. */
+/** Index in zone.blocks of the free block (pfn, order), -1 if it is not on any list. A zone
+ *  keeps a Map from "pfn/order" to the index (built on first use): torture sends thousands of
+ *  events a second, and a scan of every free block for each one would fall behind. */
 function findBlock(zone, pfn, order) {
-  return zone.blocks.findIndex((b) => b[0] === pfn && b[1] === order);
+  if (!zone.index) zone.index = new Map(zone.blocks.map((b, i) => [`${b[0]}/${b[1]}`, i]));
+  const i = zone.index.get(`${pfn}/${order}`);
+  return i === undefined ? -1 : i;
+}
+
+/** Append a free block to zone.blocks (and its index). */
+function addBlock(zone, pfn, order, mt) {
+  findBlock(zone, pfn, order); // the index exists
+  zone.index.set(`${pfn}/${order}`, zone.blocks.length);
+  zone.blocks.push([pfn, order, mt]);
+}
+
+/** Remove zone.blocks[i]: the last block takes its place (the order of blocks means nothing). */
+function removeBlock(zone, i) {
+  const [pfn, order] = zone.blocks[i], last = zone.blocks.pop();
+  zone.index.delete(`${pfn}/${order}`);
+  if (i < zone.blocks.length) {
+    zone.blocks[i] = last;
+    zone.index.set(`${last[0]}/${last[1]}`, i);
+  }
 }
 
 /** Apply one buddy event to its zone's blocks and nr_free (docs: alloc/merge/isolate remove,
@@ -219,7 +240,7 @@ function applyBuddy(rec) {
   const mt = MTS.indexOf(rec.mt !== undefined ? rec.mt : i >= 0 ? zone.blocks[i][2] : "");
   if (rec.t === "split" || rec.t === "free") {
     if (i >= 0) modelError(`${rec.t}: block ${hex(rec.pfn, 5)} order ${rec.order} already free`, rec);
-    zone.blocks.push([rec.pfn, rec.order, rec.mt]);
+    addBlock(zone, rec.pfn, rec.order, rec.mt);
     row[mt]++;
     zone.free += 2 ** rec.order;
   } else if (rec.t === "move") {
@@ -229,7 +250,7 @@ function applyBuddy(rec) {
     row[mt]++;
   } else {
     if (i < 0) return modelError(`${rec.t}: block ${hex(rec.pfn, 5)} order ${rec.order} not free`, rec);
-    zone.blocks.splice(i, 1);
+    removeBlock(zone, i);
     row[mt]--;
     zone.free -= 2 ** rec.order;
   }
@@ -242,8 +263,11 @@ function noteFlash(rec) {
   let kind = rec.t;
   if (rec.t === "free") {
     const size = 2 ** rec.order; // a free right after merges inside it is a merge result
-    const merged = state.flashes.some((f) => f.kind === "merge" && f.zone === rec.zone &&
-      t - f.t < 50 && f.pfn >= rec.pfn && f.pfn < rec.pfn + size);
+    let merged = false; // newest first, and only the last 50 ms
+    for (let j = state.flashes.length - 1; j >= 0 && t - state.flashes[j].t < 50 && !merged; j--) {
+      const f = state.flashes[j];
+      merged = f.kind === "merge" && f.zone === rec.zone && f.pfn >= rec.pfn && f.pfn < rec.pfn + size;
+    }
     if (merged) kind = "merged";
   }
   const gone = ["alloc", "merge", "isolate"].includes(rec.t);
@@ -766,7 +790,7 @@ function setupTerminal() {
 function sendConsole(bytes) {
   const ws = state.consoleWs;
   if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  ws.send(bytes);
+  for (const byte of bytes) ws.send(new Uint8Array([byte])); // one per frame: see sendState
   return true;
 }
 
@@ -802,10 +826,14 @@ function connectConsole() {
 // ---- the state WebSocket -------------------------------------------------------------------
 
 /** Send one request line on the state stream; false when it is not open. */
+// QEMU 7.2's websocket chardev loses bytes when one frame carries more than the UART's
+// receive FIFO has room for (the mini UART holds 8, the PL011 16): every byte goes in a
+// frame of its own, which QEMU hands over whole.
 function sendState(line) {
   const ws = state.stateWs;
   if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  ws.send(new TextEncoder().encode(line.replace(/\n?$/, "\n")));
+  for (const byte of new TextEncoder().encode(line.replace(/\n?$/, "\n")))
+    ws.send(new Uint8Array([byte]));
   return true;
 }
 
@@ -814,13 +842,16 @@ function requestSnapshot() {
   return sendState("snapshot");
 }
 
-/** Feed text received on the state stream: complete lines are handled, the rest kept. */
-let partial = "";
+/** Feed text received on the state stream: complete lines are handled, the rest kept. QEMU
+ *  sends the mini UART's bytes one per WebSocket message, so pieces without a newline are
+ *  only collected (joining them for every byte of a 10 KiB snapshot would be quadratic). */
+let partial = [];
 function feedStateText(text) {
-  const lines = (partial + text).split("\n");
-  partial = lines.pop();
-  lines.forEach(handleLine);
   state.lastActivity = performance.now();
+  if (!text.includes("\n")) { if (text) partial.push(text); return; }
+  const lines = (partial.join("") + text).split("\n");
+  partial = [lines.pop()];
+  lines.forEach(handleLine);
 }
 
 /** Connect the state WebSocket; on open ask for a snapshot; reconnect on close. */
@@ -830,7 +861,7 @@ function connectState() {
   const decoder = new TextDecoder();
   setStatus("status-state", "connecting");
   ws.onopen = () => {
-    partial = "";
+    partial = [];
     setStatus("status-state", "open");
     requestSnapshot();
   };
@@ -1001,7 +1032,7 @@ window.pimm = {
     return text.slice(text.indexOf("\n") + 1, text.length - "pimm> ".length);
   },
   async waitFlush(cmd, timeout = 10000) {
-    const rec = await waitRecord((r) => r.t === "flush" && (cmd === undefined || r.cmd === cmd), timeout);
+    const rec = await waitRecord((r) => r.t === "flush" && (cmd === undefined || (r.cmd === cmd && !r.running)), timeout);
     await nextRender();
     return rec;
   },
