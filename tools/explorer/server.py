@@ -1,4 +1,4 @@
-"""tools/explorer/server.py - tools/explore: boot pimm in QEMU with its two serial ports as
+"""tools/explorer/server.py - tools/explore: boot pimm in QEMU, bridge its two serial ports to
 WebSockets, and serve the explorer page (tools/explorer/web) that draws its memory state.
 
 usage: tools/explore [--dtb FILE] [--append ARGS] [--initrd FILE] [--icount] [--gdb[=PORT]]
@@ -7,14 +7,18 @@ usage: tools/explore [--dtb FILE] [--append ARGS] [--initrd FILE] [--icount] [--
   --port N       the page's HTTP port on 127.0.0.1 (default 8800; 0: any free port)
   other options  as tools/run (tools/run --help)
 
-    browser ── http://127.0.0.1:PORT/ ──────────── this server (index.html, /vendor/, /config.json)
-       ├──── ws://127.0.0.1:PC/  QEMU chardev "console" (first -serial: the PL011, the shell)
-       └──── ws://127.0.0.1:PS/  QEMU chardev "state"   (second -serial: the mini UART,
-                                                          docs/state-stream.md)
+    browser ── http://127.0.0.1:PORT/ ── this server: index.html, /vendor/, /config.json
+       ├──── ws://127.0.0.1:PORT/ws/console ── unix socket ── QEMU chardev "console"
+       │                                       (first -serial: the PL011, the shell)
+       └──── ws://127.0.0.1:PORT/ws/state ──── unix socket ── QEMU chardev "state"
+                                               (second -serial: the mini UART,
+                                                docs/state-stream.md)
 
-QEMU waits for the page to connect its console before the first instruction (wait=on), so the
-page shows the whole boot log. Ctrl-C here kills QEMU; `poweroff` in the shell ends QEMU and
-this server. Python 3 standard library only.
+QEMU waits for this server to connect its console before the first instruction (wait=on); the
+server keeps the console's output and replays it to every page that opens, so a page sees the
+whole boot log however late it comes. The WebSocket framing is done here (wsbridge.py), not by
+QEMU's websocket chardev, which garbles what a page sends in QEMU 7.2. Ctrl-C here kills
+QEMU; `poweroff` in the shell ends QEMU and this server. Python 3 standard library only.
 """
 import http.server
 import json
@@ -22,21 +26,20 @@ import mimetypes
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
+import tempfile
 import threading
+import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(os.path.dirname(HERE), "testing"))
 import pimm  # noqa: E402
+import wsbridge  # noqa: E402
 
 WEB = os.path.join(HERE, "web")
 NODE_MODULES = os.path.join(WEB, "node_modules")
 DEFAULT_PORT = 8800
-# what the page needs from npm: `npm ci` runs when one of these is missing
-VENDOR_FILES = ("@xterm/xterm/lib/xterm.js", "@xterm/xterm/css/xterm.css",
-                "@xterm/addon-fit/lib/addon-fit.js")
 
 
 def usage_error(msg):
@@ -82,61 +85,38 @@ def parse_args(argv):
     return opts, dopts, extra
 
 
-def free_port():
-    """A TCP port on 127.0.0.1 that is free right now (bind port 0, read it, close)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def socket_chardev(name, path, wait):
+    """The -chardev argument of a unix-socket server at path named name."""
+    return f"socket,id={name},path={path},server=on,wait={'on' if wait else 'off'}"
 
 
-def websocket_chardev(name, port, wait):
-    """The -chardev argument of a WebSocket server on 127.0.0.1:port named name."""
-    return (f"socket,id={name},host=127.0.0.1,port={port},server=on,"
-            f"wait={'on' if wait else 'off'},websocket=on")
-
-
-def qemu_command(bdir, opts, extra, console_port, state_port):
-    """pimm.qemu_command's machine, with its `-serial stdio` replaced by the two WebSocket
-    chardevs: the console (waits for the page) and the state stream (never waits). The state
-    chardev comes first: QEMU blocks while creating a wait=on server, and the state socket
-    must be listening by then."""
+def qemu_command(bdir, opts, extra, sockdir):
+    """pimm.qemu_command's machine, with its `-serial stdio` replaced by two unix-socket
+    chardevs in sockdir: the console (QEMU waits for it) and the state stream (never waits).
+    The state chardev comes first: QEMU blocks while creating a wait=on server, and the state
+    socket must be listening by then."""
     cmd = pimm.qemu_command(bdir, opts["dtb"], opts["append"], opts["initrd"], opts["icount"],
                             opts["gdb"], None, extra)
     i = next((i for i in range(len(cmd) - 1) if cmd[i:i + 2] == ["-serial", "stdio"]), None)
     if i is None:
         raise RuntimeError("pimm.qemu_command has no '-serial stdio' to replace")
-    cmd[i:i + 2] = ["-chardev", websocket_chardev("state", state_port, False),
-                    "-chardev", websocket_chardev("console", console_port, True),
+    cmd[i:i + 2] = ["-chardev", socket_chardev("state", os.path.join(sockdir, "state"), False),
+                    "-chardev", socket_chardev("console", os.path.join(sockdir, "console"), True),
                     "-serial", "chardev:console", "-serial", "chardev:state"]
     return cmd
 
 
-def ensure_vendor():
-    """Run `npm ci` in tools/explorer/web when node_modules lacks the page's packages; exit
-    with a clear message when npm is missing or fails."""
-    if all(os.path.exists(os.path.join(NODE_MODULES, f)) for f in VENDOR_FILES):
-        return
-    npm = shutil.which("npm")
-    if not npm:
-        sys.exit("tools/explore: npm not found; the page needs xterm.js from npm:\n"
-                 f"  apt-get install npm && (cd {WEB} && npm ci)")
-    print(f"tools/explore: npm ci in {WEB}", file=sys.stderr, flush=True)
-    # npm's output goes to stderr: stdout carries only the page's address
-    r = subprocess.run([npm, "ci", "--no-audit", "--no-fund"], cwd=WEB, stdout=sys.stderr)
-    missing = [f for f in VENDOR_FILES if not os.path.exists(os.path.join(NODE_MODULES, f))]
-    if r.returncode or missing:
-        sys.exit(f"tools/explore: `npm ci` in {WEB} failed (status {r.returncode}"
-                 f"{', missing ' + ', '.join(missing) if missing else ''}); run it by hand "
-                 "to see why (no network? try: npm ci --offline)")
-
-
 class Handler(http.server.BaseHTTPRequestHandler):
-    """GET /, /FILE (tools/explorer/web), /vendor/PATH (node_modules) and /config.json."""
+    """GET /, /FILE (tools/explorer/web), /vendor/PATH (node_modules), /config.json, and the
+    WebSockets /ws/console and /ws/state."""
     config = b"{}"  # the JSON /config.json answers, set by serve()
+    channels = {}  # "/ws/NAME": wsbridge.Channel, set by serve()
 
     def do_GET(self):
         path = self.path.split("?", 1)[0].split("#", 1)[0]
-        if path == "/config.json":
+        if path in self.channels:
+            self.websocket(self.channels[path])
+        elif path == "/config.json":
             self.reply(200, "application/json", self.config)
         elif path.startswith("/vendor/"):
             self.send_file(NODE_MODULES, path[len("/vendor/"):])
@@ -146,6 +126,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_file(WEB, path[1:])
         else:
             self.reply(404, "text/plain", b"not found\n")
+
+    def websocket(self, channel):
+        """Upgrade to a WebSocket (RFC 6455 section 4.2) and bridge it to channel. Only pages
+        served from this server may connect: the Origin must name the same host and port, or
+        any web site open in the browser could type into the shell."""
+        key = self.headers.get("Sec-WebSocket-Key")
+        if self.headers.get("Upgrade", "").lower() != "websocket" or not key:
+            return self.reply(400, "text/plain", b"WebSocket upgrade expected\n")
+        origin = self.headers.get("Origin")
+        if origin and urllib.parse.urlsplit(origin).netloc != self.headers.get("Host"):
+            return self.reply(403, "text/plain", b"cross-origin WebSocket refused\n")
+        self.send_response(101, "Switching Protocols")
+        self.send_header("Upgrade", "websocket")
+        self.send_header("Connection", "Upgrade")
+        self.send_header("Sec-WebSocket-Accept", wsbridge.accept_key(key.strip()))
+        protocols = [p.strip() for p in self.headers.get("Sec-WebSocket-Protocol", "").split(",")]
+        if "binary" in protocols:
+            self.send_header("Sec-WebSocket-Protocol", "binary")
+        self.end_headers()
+        self.wfile.flush()
+        self.close_connection = True
+        channel.serve(self.connection, self.rfile)
 
     def send_file(self, root, rel):
         """Answer with file root/rel, or 404 when it is not a file inside root."""
@@ -173,9 +175,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             sys.stderr.write("explorer: %s\n" % (fmt % args))
 
 
-def serve(port, config):
-    """Start the HTTP server on 127.0.0.1:port in a thread; return the server."""
-    Handler.config = json.dumps(config).encode()
+def serve(port, channels):
+    """Start the HTTP server on 127.0.0.1:port in a thread, its WebSockets bridged to
+    channels ({name: wsbridge.Channel}); return the server."""
+    Handler.channels = {f"/ws/{name}": ch for name, ch in channels.items()}
+    Handler.config = json.dumps({name: f"/ws/{name}" for name in channels}).encode()
     try:
         httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
     except OSError as e:
@@ -188,22 +192,32 @@ def serve(port, config):
 
 def run(opts, dopts, extra):
     """Build, start QEMU and the page's server; return QEMU's exit status when it exits."""
+    # the Debian packages, and xterm.js from npm into web/node_modules (package-lock.json)
     if subprocess.run([os.path.join(pimm.ROOT, "tools", "setup")]).returncode:
         return 1
-    ensure_vendor()
     try:
         bdir = pimm.ensure_built(dopts)
     except RuntimeError as e:
         sys.exit(str(e))
     if opts["dtb"] and not os.path.exists(opts["dtb"]):
         sys.exit(f"tools/explore: no such DTB '{opts['dtb']}'")
-    console_port, state_port = free_port(), free_port()
-    httpd = serve(opts["port"], {"console": f"ws://127.0.0.1:{console_port}/",
-                                 "state": f"ws://127.0.0.1:{state_port}/"})
-    cmd = qemu_command(bdir, opts, extra, console_port, state_port)
+    channels = {"console": wsbridge.Channel("console", history=wsbridge.HISTORY),
+                "state": wsbridge.Channel("state")}
+    httpd = serve(opts["port"], channels)
+    sockdir = tempfile.mkdtemp(prefix="pimm-explore-")
+    cmd = qemu_command(bdir, opts, extra, sockdir)
     # its own session: Ctrl-C reaches this server, which ends QEMU (and the page sees it go)
     qemu = subprocess.Popen(pimm.die_with_parent(cmd), stdin=subprocess.DEVNULL,
                             start_new_session=True)
+    try:
+        # the state socket first: QEMU made it before it began to wait on the console's
+        for name in ("state", "console"):
+            channels[name].connect(os.path.join(sockdir, name), alive=qemu.poll)
+    except RuntimeError as e:
+        qemu.kill()
+        sys.exit(f"tools/explore: {e}")
+    finally:
+        shutil.rmtree(sockdir, ignore_errors=True)  # connected: the names are not needed
     if opts["gdb"]:
         print(f"tools/explore: QEMU waits for gdb on :{pimm.gdb_port(opts['gdb'])} "
               f"(tools/gdb {bdir})", file=sys.stderr)

@@ -44,7 +44,7 @@ function parseAddr(text) {
 // ---- state shared by the whole page ---------------------------------------------------------
 
 const state = {
-  config: null,          // /config.json: {console, state} WebSocket URLs
+  config: null,          // /config.json: {console, state} WebSocket paths on this server
   term: null,            // the xterm.js Terminal
   consoleWs: null,
   stateWs: null,
@@ -790,7 +790,7 @@ function setupTerminal() {
 function sendConsole(bytes) {
   const ws = state.consoleWs;
   if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  for (const byte of bytes) ws.send(new Uint8Array([byte])); // one per frame: see sendState
+  ws.send(bytes);
   return true;
 }
 
@@ -800,14 +800,23 @@ function setStatus(id, value) {
   $(id).title = `${id.replace("status-", "")} socket: ${value}`;
 }
 
-/** Connect the console WebSocket (QEMU wants the "binary" subprotocol); reconnect on close. */
+/** The ws:// URL of a WebSocket path on the server that served this page. */
+function wsUrl(path) {
+  return new URL(path, location.href.replace(/^http/, "ws")).href;
+}
+
+/** Connect the console WebSocket; reconnect on close. The server replays the console's
+ *  output so far, so the terminal restarts empty on every connection. */
 function connectConsole() {
-  const ws = new WebSocket(state.config.console, ["binary"]);
+  const ws = new WebSocket(wsUrl(state.config.console), ["binary"]);
   ws.binaryType = "arraybuffer";
   const decoder = new TextDecoder();
   setStatus("status-console", "connecting");
   ws.onopen = () => {
-    if (state.consoleConnects++) state.term.write("\r\n\x1b[2m[explorer: console reconnected]\x1b[0m\r\n");
+    if (state.consoleConnects++) { // the server replays the history: start over
+      state.term.reset();
+      state.consoleLog = "";
+    }
     setStatus("status-console", "open");
   };
   ws.onmessage = (ev) => {
@@ -826,14 +835,10 @@ function connectConsole() {
 // ---- the state WebSocket -------------------------------------------------------------------
 
 /** Send one request line on the state stream; false when it is not open. */
-// QEMU 7.2's websocket chardev loses bytes when one frame carries more than the UART's
-// receive FIFO has room for (the mini UART holds 8, the PL011 16): every byte goes in a
-// frame of its own, which QEMU hands over whole.
 function sendState(line) {
   const ws = state.stateWs;
   if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  for (const byte of new TextEncoder().encode(line.replace(/\n?$/, "\n")))
-    ws.send(new Uint8Array([byte]));
+  ws.send(new TextEncoder().encode(line.replace(/\n?$/, "\n")));
   return true;
 }
 
@@ -842,9 +847,9 @@ function requestSnapshot() {
   return sendState("snapshot");
 }
 
-/** Feed text received on the state stream: complete lines are handled, the rest kept. QEMU
- *  sends the mini UART's bytes one per WebSocket message, so pieces without a newline are
- *  only collected (joining them for every byte of a 10 KiB snapshot would be quadratic). */
+/** Feed text received on the state stream: complete lines are handled, the rest kept. A
+ *  message holds whatever the server read from QEMU, often part of a line: pieces without a
+ *  newline are only collected (joining them each time would be quadratic in a line's length). */
 let partial = [];
 function feedStateText(text) {
   state.lastActivity = performance.now();
@@ -856,7 +861,7 @@ function feedStateText(text) {
 
 /** Connect the state WebSocket; on open ask for a snapshot; reconnect on close. */
 function connectState() {
-  const ws = new WebSocket(state.config.state, ["binary"]);
+  const ws = new WebSocket(wsUrl(state.config.state), ["binary"]);
   ws.binaryType = "arraybuffer";
   const decoder = new TextDecoder();
   setStatus("status-state", "connecting");
@@ -873,7 +878,7 @@ function connectState() {
   state.stateWs = ws;
 }
 
-/** Load /config.json (the WebSocket URLs), retrying while the server is not there. */
+/** Load /config.json (the WebSocket paths), retrying while the server is not there. */
 async function loadConfig() {
   for (;;) {
     try {
