@@ -12,6 +12,7 @@ import os
 import random
 import socket
 import struct
+import subprocess
 import sys
 import tempfile
 import threading
@@ -252,6 +253,22 @@ def the_chardev_is_drained_with_no_page_open():
         assert done.wait(30), "the guest side blocked: nobody drains the chardev"
     finally:
         b.close()
+
+
+@case
+def tools_explore_refuses_bad_arguments_in_one_line():
+    # parsed before anything is set up, built or started: a clear line and status 1
+    explore = os.path.join(HERE, "..", "..", "explore")
+    for args, want in ((["--port", "abc"], "--port needs a TCP port (0-65535), not 'abc'"),
+                       (["--port", "70000"], "--port needs a TCP port (0-65535), not '70000'"),
+                       (["--port"], "--port needs a value"),
+                       (["--gdb=0"], "--gdb=PORT needs a TCP port (1-65535), not '0'"),
+                       (["--bogus"], "unknown argument '--bogus'")):
+        r = subprocess.run([explore] + args, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 1 and not r.stdout, (args, r.returncode, r.stdout)
+        assert r.stderr == f"tools/explore: {want} (see tools/explore --help)\n", (args, r.stderr)
+    r = subprocess.run([explore, "--help"], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0 and "usage: tools/explore" in r.stdout, r
 
 
 if __name__ == "__main__":
