@@ -87,6 +87,9 @@ void mm_stream_record(struct json_out *j);
 void mm_stream_listen(bool on);
 /* Write out the recorded events; returns how many were lost (0: the ring kept up). */
 unsigned long mm_stream_flush_events(void);
+/* Start a "snapshot" record: its type, seq, why ("request" or "resync"), lost events and
+ * the buddy constants; the caller adds the parts and closes the object. */
+void mm_stream_snapshot_open(struct json_out *j, const char *why, unsigned long lost);
 /* The zones part of a snapshot: every populated zone, its free blocks and pageblocks. */
 void mm_stream_emit_zones(struct json_out *j);
 /* The pcp part: every CPU's pageset of every populated zone. */

@@ -131,6 +131,18 @@ unsigned long mm_stream_seq(void)
 	return READ_ONCE(seq);
 }
 
+void mm_stream_snapshot_open(struct json_out *j, const char *why, unsigned long lost)
+{
+	mm_stream_record(j);
+	json_obj_open(j, NULL);
+	json_str(j, "t", "snapshot");
+	json_uint(j, "seq", mm_stream_seq());
+	json_str(j, "why", why);
+	json_uint(j, "lost", lost);
+	json_uint(j, "pageblock_order", pageblock_order);
+	json_uint(j, "max_order", MAX_ORDER);
+}
+
 /* Append one event (or count it lost when the ring is full). */
 static void mm_stream_append(struct mm_stream_event ev)
 {

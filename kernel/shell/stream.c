@@ -246,14 +246,7 @@ static void emit_snapshot(const char *why, unsigned long lost)
 
 	slabs_sent = list_hash(emit_slab_caches); /* hashed first: a later change is resent */
 	vmalloc_sent = list_hash(emit_vmalloc_areas);
-	mm_stream_record(&j);
-	json_obj_open(&j, NULL);
-	json_str(&j, "t", "snapshot");
-	json_uint(&j, "seq", mm_stream_seq());
-	json_str(&j, "why", why);
-	json_uint(&j, "lost", lost);
-	json_uint(&j, "pageblock_order", pageblock_order);
-	json_uint(&j, "max_order", MAX_ORDER);
+	mm_stream_snapshot_open(&j, why, lost);
 	emit_layout(&j);
 	emit_memblock(&j);
 	mm_stream_emit_zones(&j);

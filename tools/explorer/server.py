@@ -192,15 +192,8 @@ def serve(port, channels):
 
 def run(opts, dopts, extra):
     """Build, start QEMU and the page's server; return QEMU's exit status when it exits."""
-    # the Debian packages, and xterm.js from npm into web/node_modules (package-lock.json)
-    if subprocess.run([os.path.join(pimm.ROOT, "tools", "setup")]).returncode:
-        return 1
-    try:
-        bdir = pimm.ensure_built(dopts)
-    except RuntimeError as e:
-        sys.exit(str(e))
-    if opts["dtb"] and not os.path.exists(opts["dtb"]):
-        sys.exit(f"tools/explore: no such DTB '{opts['dtb']}'")
+    # tools/setup: the Debian packages, and xterm.js from npm into web/node_modules
+    bdir = pimm.prepare("tools/explore", dopts, opts["dtb"])
     channels = {"console": wsbridge.Channel("console", history=wsbridge.HISTORY),
                 "state": wsbridge.Channel("state")}
     httpd = serve(opts["port"], channels)

@@ -20,6 +20,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -109,6 +110,21 @@ def ensure_built(options=(), quiet=True, snapshot=None, bdir=None):
                 dst = os.path.join(snapshot, rel)
                 os.makedirs(os.path.dirname(dst), exist_ok=True)
                 shutil.copyfile(os.path.join(bdir, rel), dst)
+    return bdir
+
+
+def prepare(tool, options=(), dtb=None):
+    """What tools/run and tools/explore do before booting: tools/setup, the build for the
+    meson options, the DTB checked; returns the build dir. Exits with a one-line message
+    naming tool on failure."""
+    if subprocess.run([os.path.join(ROOT, "tools", "setup")]).returncode:
+        sys.exit(1)
+    try:
+        bdir = ensure_built(options)
+    except RuntimeError as e:
+        sys.exit(str(e))
+    if dtb and not os.path.exists(dtb):
+        sys.exit(f"{tool}: no such DTB '{dtb}'")
     return bdir
 
 

@@ -51,14 +51,7 @@ def main(argv):
             return 0
         else:
             sys.exit(f"tools/run: unknown argument '{a}' (see tools/run --help)")
-    if subprocess.run([os.path.join(pimm.ROOT, "tools", "setup")]).returncode:
-        return 1
-    try:
-        bdir = pimm.ensure_built(dopts)
-    except RuntimeError as e:
-        sys.exit(str(e))
-    if opts["dtb"] and not os.path.exists(opts["dtb"]):
-        sys.exit(f"tools/run: no such DTB '{opts['dtb']}'")
+    bdir = pimm.prepare("tools/run", dopts, opts["dtb"])
     cmd = pimm.qemu_command(bdir, opts["dtb"], opts["append"], opts["initrd"], opts["icount"],
                             opts["gdb"], None, extra, mux=True)
     print(f"tools/run: {pimm.MUX_HELP}", file=sys.stderr)

@@ -50,14 +50,7 @@ static void snapshot(const char *why, unsigned long lost)
 {
 	struct json_out j;
 
-	mm_stream_record(&j);
-	json_obj_open(&j, NULL);
-	json_str(&j, "t", "snapshot");
-	json_uint(&j, "seq", mm_stream_seq());
-	json_str(&j, "why", why);
-	json_uint(&j, "lost", lost);
-	json_uint(&j, "pageblock_order", pageblock_order);
-	json_uint(&j, "max_order", MAX_ORDER);
+	mm_stream_snapshot_open(&j, why, lost);
 	json_arr_open(&j, "layout");
 	json_arr_close(&j);
 	json_obj_open(&j, "memblock");
