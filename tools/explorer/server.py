@@ -137,17 +137,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         origin = self.headers.get("Origin")
         if origin and urllib.parse.urlsplit(origin).netloc != self.headers.get("Host"):
             return self.reply(403, "text/plain", b"cross-origin WebSocket refused\n")
-        self.send_response(101, "Switching Protocols")
-        self.send_header("Upgrade", "websocket")
-        self.send_header("Connection", "Upgrade")
-        self.send_header("Sec-WebSocket-Accept", wsbridge.accept_key(key.strip()))
         protocols = [p.strip() for p in self.headers.get("Sec-WebSocket-Protocol", "").split(",")]
-        if "binary" in protocols:
-            self.send_header("Sec-WebSocket-Protocol", "binary")
-        self.end_headers()
-        self.wfile.flush()
+
+        def accept():
+            self.send_response(101, "Switching Protocols")
+            self.send_header("Upgrade", "websocket")
+            self.send_header("Connection", "Upgrade")
+            self.send_header("Sec-WebSocket-Accept", wsbridge.accept_key(key.strip()))
+            if "binary" in protocols:
+                self.send_header("Sec-WebSocket-Protocol", "binary")
+            self.end_headers()
+            self.wfile.flush()
         self.close_connection = True
-        channel.serve(self.connection, self.rfile)
+        channel.serve(self.connection, self.rfile, accept)
 
     def send_file(self, root, rel):
         """Answer with file root/rel, or 404 when it is not a file inside root."""

@@ -93,43 +93,61 @@ def read_frame(rfile):
 
 
 class Client:
-    """One page's WebSocket: frames go out from a sender thread fed by a queue."""
+    """One page's WebSocket: frames go out from a sender thread fed by a queue, started once
+    the handshake's answer is on its way (what is pushed before waits in the queue). The
+    queue holds data (bytes) and at most one close (its status code, an int), sent in order."""
 
     def __init__(self, sock):
         self.sock = sock
         self.queue = queue.Queue()
         self.lock = threading.Lock()  # one frame at a time on the socket
-        self.alive = True
+        self.alive = True  # False once a close frame went out or the page went away
+
+    def start(self):
+        """Start sending what is queued and what comes."""
         threading.Thread(target=self._sender, daemon=True).start()
 
     def push(self, data):
         """Queue data for the page (never blocks)."""
-        if self.alive:
-            self.queue.put(data)
+        self.queue.put(data)
+
+    def push_close(self, code):
+        """Queue a close frame with status code, after the data already queued."""
+        self.queue.put(code)
 
     def _sender(self):
-        """Send what has queued, joined into one binary frame per wake-up."""
+        """Send what has queued, the data joined into one binary frame per wake-up."""
         while self.alive:
-            chunks = [self.queue.get()]
+            items = [self.queue.get()]
             while not self.queue.empty():
-                chunks.append(self.queue.get_nowait())
-            if None in chunks:  # close() asked to stop
-                return
-            self.send_frame(b"".join(chunks))
+                items.append(self.queue.get_nowait())
+            data = [x for x in items if isinstance(x, bytes)]
+            close = [x for x in items if isinstance(x, int)]
+            if data:
+                self.send_frame(b"".join(data))
+            if close:
+                self.close(close[0])
 
     def send_frame(self, payload, opcode=OP_BINARY):
-        """Send one frame now; a page gone away just ends this client."""
-        try:
-            with self.lock:
+        """Send one frame now, unless a close went out; a page gone away ends this client."""
+        with self.lock:
+            if not self.alive:
+                return
+            try:
                 self.sock.sendall(encode_frame(payload, opcode))
-        except OSError:
-            self.alive = False
+            except OSError:
+                self.alive = False
 
     def close(self, code=1000):
-        """Send a close frame (status code) and stop the sender."""
-        self.send_frame(struct.pack("!H", code), OP_CLOSE)
-        self.alive = False
-        self.queue.put(None)
+        """Send a close frame (status code) now; nothing is sent after it."""
+        with self.lock:
+            if self.alive:
+                try:
+                    self.sock.sendall(encode_frame(struct.pack("!H", code), OP_CLOSE))
+                except OSError:
+                    pass
+            self.alive = False
+        self.queue.put(0)  # wake the sender so that it ends
 
 
 class Channel:
@@ -180,10 +198,10 @@ class Channel:
                     del self.history[:-self.history_max]
                 for c in self.clients:
                     c.push(data)
-        self.closed.set()
         with self.lock:
+            self.closed.set()
             for c in self.clients:
-                c.close(1001)  # going away
+                c.push_close(1001)  # going away, after what was read
 
     def write(self, data):
         """Bytes from a page to the guest; False when QEMU's socket is gone."""
@@ -194,15 +212,22 @@ class Channel:
         except (OSError, AttributeError):
             return False
 
-    def serve(self, sock, rfile):
-        """Run one page's WebSocket (after the handshake) until it closes."""
+    def serve(self, sock, rfile, accept):
+        """Run one page's WebSocket until it closes. accept() sends the handshake's answer:
+        it is called once the page is among the clients, so every byte the guest writes after
+        the page sees its socket open reaches it."""
         client = Client(sock)
         with self.lock:
             if self.history:
                 client.push(bytes(self.history))
-            self.clients.append(client)
             if self.closed.is_set():
-                client.close(1001)
+                client.push_close(1001)
+            self.clients.append(client)
+        try:
+            accept()
+        except OSError:
+            client.alive = False
+        client.start()
         try:
             self._serve_frames(client, rfile)
         except (ConnectionError, OSError):
@@ -213,7 +238,7 @@ class Channel:
             with self.lock:
                 self.clients.remove(client)
             client.alive = False
-            client.queue.put(None)
+            client.queue.put(0)  # end the sender
 
     def _serve_frames(self, client, rfile):
         """Read the page's frames: data to QEMU, pings answered, close returned."""
