@@ -11,7 +11,8 @@
  *     smp_prepare_boot_cpu     CPU 0's per-CPU offset in TPIDRPRW
  *     build_all_zonelists      "Built 1 zonelists ... Total pages" (kernel/mm/page_alloc.c)
  *     page_alloc_init          (Linux: pcp CPU-hotplug callbacks; nothing in pimm)
- *     "Kernel command line"    then parse_early_param (done already), parse_args
+ *     "Kernel command line"    then jump_label_init (the static keys' sites),
+ *                              parse_early_param (done already), parse_args
  *     mm_init
  *       report_meminit         "mem auto-init: stack:off, heap alloc:off, heap free:off"
  *       mem_init               the hand-over: memblock_free_all, free_highpages
@@ -40,6 +41,7 @@
 #include <string.h>
 #include <linux/kernel.h>
 #include <linux/init.h>
+#include <linux/jump_label.h>
 #include <linux/printk.h>
 #include <linux/sched_clock.h>
 #include <linux/start_kernel.h>
@@ -162,6 +164,7 @@ void __init __noreturn start_kernel(void)
 	page_alloc_init();
 	strlcpy(static_command_line, command_line, sizeof(static_command_line));
 	pr_notice("Kernel command line: %s\n", saved_command_line);
+	jump_label_init(); /* kernel/jump_label.c: the static keys' sites */
 	parse_early_param();
 	parse_args(static_command_line);
 	mm_init();

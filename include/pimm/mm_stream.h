@@ -5,7 +5,7 @@
  * Where it sits: the board registers the channel (the mini UART, mach-bcm2836/aux_uart.c);
  * the buddy allocator's free-list helpers call the hooks below; the shell flushes after each
  * command and answers requests while it waits (kernel/shell/stream.c). With no listener a
- * hook costs one load and one untaken branch.
+ * hook is one NOP: a static key (include/linux/jump_label.h), as Linux's tracepoints.
  *
  *   hook (any CPU, zone->lock held)        flush point (CPU 0, shell)
  *   mm_stream_freelist() --> ring[1024] --> mm_stream_flush_events() --> port->write
@@ -16,6 +16,7 @@
 #define PIMM_MM_STREAM_H
 
 #include <linux/compiler.h>
+#include <linux/jump_label.h>
 #include <linux/types.h>
 #include <pimm/json.h>
 
@@ -47,6 +48,8 @@ enum mm_stream_ctx {
 #define MM_STREAM_RING 1024
 
 extern bool mm_stream_listening;
+/* On while mm_stream_listening: the hooks below are one NOP each while it is off. */
+DECLARE_STATIC_KEY_FALSE(mm_stream_key);
 
 void __mm_stream_freelist(enum mm_stream_op op, struct zone *zone, unsigned long pfn,
 			  unsigned int order, int mt);
@@ -57,21 +60,21 @@ void __mm_stream_set_ctx(enum mm_stream_ctx ctx);
 static inline void mm_stream_freelist(enum mm_stream_op op, struct zone *zone,
 				      unsigned long pfn, unsigned int order, int mt)
 {
-	if (unlikely(mm_stream_listening))
+	if (static_branch_unlikely(&mm_stream_key))
 		__mm_stream_freelist(op, zone, pfn, order, mt);
 }
 
 /* A pageblock's migratetype changed. */
 static inline void mm_stream_pageblock(struct zone *zone, unsigned long pfn, int mt)
 {
-	if (unlikely(mm_stream_listening))
+	if (static_branch_unlikely(&mm_stream_key))
 		__mm_stream_pageblock(zone, pfn, mt);
 }
 
 /* Name what this CPU's next free-list changes are part of (NONE when done). */
 static inline void mm_stream_set_ctx(enum mm_stream_ctx ctx)
 {
-	if (unlikely(mm_stream_listening))
+	if (static_branch_unlikely(&mm_stream_key))
 		__mm_stream_set_ctx(ctx);
 }
 

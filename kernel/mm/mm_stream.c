@@ -35,6 +35,7 @@
 #include <pimm/mm_stream.h>
 
 bool mm_stream_listening;
+DEFINE_STATIC_KEY_FALSE(mm_stream_key);
 
 struct mm_stream_event {
 	u32 seq;
@@ -112,7 +113,11 @@ void mm_stream_register_port(const struct mm_stream_port *port)
 	json_end_line(&j);
 }
 
-/* Contract: events are recorded from now on (on) or no longer (off: the ring empties). */
+/*
+ * Contract: events are recorded from now on (on: every CPU's hooks jump when this returns,
+ * so a snapshot taken next misses none) or no longer (off: the ring empties). Not with IRQs
+ * off: turning the key waits for the other CPUs (kernel/jump_label.c).
+ */
 void mm_stream_listen(bool on)
 {
 	unsigned long flags;
@@ -124,6 +129,10 @@ void mm_stream_listen(bool on)
 	memset(pcp_sent, 0xff, sizeof(pcp_sent));
 	WRITE_ONCE(mm_stream_listening, on);
 	spin_unlock_irqrestore(&mm_stream_lock, flags);
+	if (on)
+		static_branch_enable(&mm_stream_key);
+	else
+		static_branch_disable(&mm_stream_key);
 }
 
 unsigned long mm_stream_seq(void)

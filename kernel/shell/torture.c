@@ -203,8 +203,10 @@ void torture_run(const struct torture_ops *ops, u32 n, u32 seed, struct torture_
 	smp_call_function(torture_worker, NULL, 0); /* CPUs 1-3 start */
 	torture_worker(NULL);                        /* CPU 0's share */
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++)
-		while (!__atomic_load_n(&tcpu[cpu].done, __ATOMIC_ACQUIRE))
+		while (!__atomic_load_n(&tcpu[cpu].done, __ATOMIC_ACQUIRE)) {
+			wfe(); /* until a finishing CPU's sev, or the tick's interrupt */
 			mm_stream_poll();
+		}
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) /* handed to a CPU that had finished */
 		torture_free_inbox(&tcpu[0], cpu);
 	for (unsigned int cpu = 0; cpu < NR_CPUS; cpu++) {

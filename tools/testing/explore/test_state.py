@@ -17,7 +17,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "system"))
 sys.path.insert(0, os.path.join(HERE, "..", "..", "explorer"))
-from systest import boot, buddyinfo, case, memblock_regions, run  # noqa: E402
+from systest import boot, buddyinfo, case, elf_symbols, memblock_regions, run  # noqa: E402
 from schema import Model, check_record  # noqa: E402
 
 
@@ -220,6 +220,54 @@ def quiet_stops_the_events():
     assert [r["t"] for r in recs] == ["walk"], recs
 
 
+def peek_words(m, addr, n):
+    """n words of kernel memory from `peek`."""
+    out = m.cmd(f"peek {addr:#x} {n}")
+    words = [int(w, 16) for line in out.splitlines() if re.match(r"0x[0-9a-f]{8}:", line)
+             for w in line.split(":", 1)[1].split()]
+    assert len(words) == n, out
+    return words
+
+
+def stream_sites(m):
+    """[(code, target, word at code)] of the stream key's sites (include/linux/jump_label.h:
+    the __jump_table entries naming mm_stream_key), read from the running kernel."""
+    syms = elf_symbols(m)
+    start, stop = syms["__start___jump_table"], syms["__stop___jump_table"]
+    table = peek_words(m, start, (stop - start) // 4)
+    entries = [table[i:i + 3] for i in range(0, len(table), 3)]
+    ours = [(c, t) for c, t, k in entries if k == syms["mm_stream_key"]]
+    assert len(ours) >= 8, f"only {len(ours)} stream hook sites in __jump_table"
+    return [(c, t, peek_words(m, c, 1)[0]) for c, t in ours]
+
+
+def arm_branch(pc, target):
+    """The ARM `b target` at pc (cond AL, imm24 = (target - pc - 8) / 4)."""
+    return 0xEA000000 | (((target - pc - 8) >> 2) & 0x00FFFFFF)
+
+
+@case
+def hooks_are_nops_until_a_snapshot_and_after_quiet():
+    # the stream's static key: each hook is the NOP 0xe320f000 while nobody listens, a B to
+    # its recording path while a host listens, and the NOP again after quiet
+    m, s = machine("sites")
+    NOP = 0xE320F000
+    sites = stream_sites(m)
+    assert all(w == NOP for _, _, w in sites), [hex(w) for _, _, w in sites]
+    s.snapshot()
+    sites = stream_sites(m)
+    assert all(w == arm_branch(c, t) for c, t, w in sites), \
+        [(hex(c), hex(t), hex(w)) for c, t, w in sites if w != arm_branch(c, t)]
+    _, recs = s.after(m, "alloc 4")  # the patched hooks record on every CPU's path
+    assert any(r["t"] == "split" for r in recs), [r["t"] for r in recs]
+    s.send("quiet")
+    s.send("walk 0x80000000")
+    s.read_until(lambda r: r["t"] == "walk")
+    assert all(w == NOP for _, _, w in stream_sites(m))
+    out = m.cmd("mm-check")  # the text is still read-only, the allocator consistent
+    assert "kernel text read-only" in out and "0 violations" in out, out
+
+
 @case
 def cma_alloc_isolates_and_replays():
     m, s = machine("cma")
@@ -247,6 +295,31 @@ def torture_is_coalesced_and_ends_equal():
     s.assert_model_fresh("torture 20000")
     assert "version" in m.cmd("version")
 
+
+@case
+def the_key_turns_while_every_cpu_allocates():
+    # quiet and snapshot during torture: the hooks' sites are rewritten while all four CPUs
+    # run the allocator through them; the model still ends equal to a fresh snapshot. (A
+    # command that ends while the stream is quiet sends no final flush: the console tells
+    # when the torture is over.)
+    m, s = machine("flip")
+    s.snapshot()
+    m.send("torture 20000\n")
+    s.read_until(lambda r: r["t"] == "flush" and r["running"], timeout=60)
+    rounds = 0
+    while "torture: clean" not in m.buf:  # a round sent while the torture runs
+        rounds += 1
+        s.send("quiet")
+        s.send("walk 0x80000000")  # answered after quiet: quiet was read
+        s.read_until(lambda r: r["t"] == "walk", timeout=60)
+        s.send("snapshot")
+        s.read_until(lambda r: r["t"] == "snapshot" and r["why"] == "request", timeout=60)
+    assert rounds >= 1, "torture ended before one quiet/snapshot round"
+    m.wait_for(r"torture: clean", timeout=60)
+    m.wait_for(r"pimm> ", timeout=60)
+    print(f"# {rounds} quiet/snapshot rounds during torture 20000", flush=True)
+    s.assert_model_fresh("quiet and snapshot during torture 20000")
+    assert "0 violations" in m.cmd("mm-check", timeout=30)
 
 if __name__ == "__main__":
     run()

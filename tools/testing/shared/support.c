@@ -105,6 +105,24 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+/* ---- static keys (include/linux/jump_label.h): no code to patch on the host -------------- */
+
+/* linux/jump_label.h's layout (its compiler.h clashes with glibc: see vprintk above); the
+ * host's asm/jump_label.h reads enabled at every site. */
+struct static_key {
+	int enabled;
+};
+
+void static_key_enable(struct static_key *key)
+{
+	key->enabled = 1;
+}
+
+void static_key_disable(struct static_key *key)
+{
+	key->enabled = 0;
+}
+
 void __warn(const char *file, int line, const char *cond)
 {
 	mb_warns++;

@@ -23,5 +23,7 @@ extern char _end[];
 /* entry.S's vector page; head.S's MMU-on code (identity-mapped for secondary CPUs). */
 extern char __vectors_start[], __vectors_end[];
 extern char __turn_mmu_on[];
+/* the static keys' sites (include/linux/jump_label.h), in .data */
+extern char __start___jump_table[], __stop___jump_table[];
 
 #endif
