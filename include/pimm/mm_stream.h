@@ -93,6 +93,8 @@ unsigned long mm_stream_flush_events(void);
 /* Start a "snapshot" record: its type, seq, why ("request" or "resync"), lost events and
  * the buddy constants; the caller adds the parts and closes the object. */
 void mm_stream_snapshot_open(struct json_out *j, const char *why, unsigned long lost);
+/* The "flush" record that ends a batch: cmd names the command, running while it goes on. */
+void mm_stream_emit_flush(const char *cmd, bool running);
 /* The zones part of a snapshot: every populated zone, its free blocks and pageblocks. */
 void mm_stream_emit_zones(struct json_out *j);
 /* The pcp part: every CPU's pageset of every populated zone. */

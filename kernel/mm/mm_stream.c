@@ -140,6 +140,20 @@ unsigned long mm_stream_seq(void)
 	return READ_ONCE(seq);
 }
 
+void mm_stream_emit_flush(const char *cmd, bool running)
+{
+	struct json_out j;
+
+	mm_stream_record(&j);
+	json_obj_open(&j, NULL);
+	json_str(&j, "t", "flush");
+	json_uint(&j, "seq", mm_stream_seq());
+	json_str(&j, "cmd", cmd);
+	json_bool(&j, "running", running);
+	json_obj_close(&j);
+	json_end_line(&j);
+}
+
 void mm_stream_snapshot_open(struct json_out *j, const char *why, unsigned long lost)
 {
 	mm_stream_record(j);

@@ -284,21 +284,13 @@ static void emit_list_if_changed(const char *t, const char *key, u32 *sent,
 static void stream_flush(bool running)
 {
 	unsigned long lost = mm_stream_flush_events();
-	struct json_out j;
 
 	if (lost)
 		emit_snapshot("resync", lost);
 	mm_stream_emit_pcp_changes();
 	emit_list_if_changed("slabs", "caches", &slabs_sent, emit_slab_caches);
 	emit_list_if_changed("vmalloc", "areas", &vmalloc_sent, emit_vmalloc_areas);
-	mm_stream_record(&j);
-	json_obj_open(&j, NULL);
-	json_str(&j, "t", "flush");
-	json_uint(&j, "seq", mm_stream_seq());
-	json_str(&j, "cmd", command);
-	json_bool(&j, "running", running);
-	json_obj_close(&j);
-	json_end_line(&j);
+	mm_stream_emit_flush(command, running);
 }
 
 /* ---- requests ------------------------------------------------------------------------------ */

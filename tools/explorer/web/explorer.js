@@ -46,8 +46,7 @@ function parseAddr(text) {
 const state = {
   config: null,          // /config.json: {console, state} WebSocket paths on this server
   term: null,            // the xterm.js Terminal
-  consoleWs: null,
-  stateWs: null,
+  sockets: { console: null, state: null }, // the two WebSockets (openSocket)
   consoleLog: "",        // every console byte received, decoded, "\r" removed
   consoleConnects: 0,
   model: null,           // the memory state: the last snapshot with the events applied
@@ -786,12 +785,17 @@ function setupTerminal() {
   term.focus();
 }
 
-/** Send bytes to the console socket; false when it is not open. */
-function sendConsole(bytes) {
-  const ws = state.consoleWs;
+/** Send bytes on socket name ("console" or "state"); false when it is not open. */
+function sendBytes(name, bytes) {
+  const ws = state.sockets[name];
   if (!ws || ws.readyState !== WebSocket.OPEN) return false;
   ws.send(bytes);
   return true;
+}
+
+/** Send bytes to the console (keystrokes); false when its socket is not open. */
+function sendConsole(bytes) {
+  return sendBytes("console", bytes);
 }
 
 /** Set a connection indicator in the top bar ("open", "connecting", "closed"). */
@@ -805,41 +809,47 @@ function wsUrl(path) {
   return new URL(path, location.href.replace(/^http/, "ws")).href;
 }
 
-/** Connect the console WebSocket; reconnect on close. The server replays the console's
- *  output so far, so the terminal restarts empty on every connection. */
-function connectConsole() {
-  const ws = new WebSocket(wsUrl(state.config.console), ["binary"]);
+/** Open the WebSocket name ("console" or "state") on this page's server: its light in the
+ *  top bar, onOpen at each (re)connection, onBytes for each message; a second after a close
+ *  it opens again. */
+function openSocket(name, onOpen, onBytes) {
+  const ws = new WebSocket(wsUrl(state.config[name]), ["binary"]);
+  const light = `status-${name}`;
   ws.binaryType = "arraybuffer";
-  const decoder = new TextDecoder();
-  setStatus("status-console", "connecting");
+  setStatus(light, "connecting");
   ws.onopen = () => {
-    if (state.consoleConnects++) { // the server replays the history: start over
+    onOpen();
+    setStatus(light, "open");
+  };
+  ws.onmessage = (ev) => onBytes(new Uint8Array(ev.data));
+  ws.onclose = () => {
+    setStatus(light, "closed");
+    if (state.sockets[name] === ws) setTimeout(() => openSocket(name, onOpen, onBytes), 1000);
+  };
+  state.sockets[name] = ws;
+}
+
+/** Connect the console. The server replays the console's output so far, so the terminal
+ *  starts over on every reconnection. */
+function connectConsole() {
+  const decoder = new TextDecoder();
+  openSocket("console", () => {
+    if (state.consoleConnects++) {
       state.term.reset();
       state.consoleLog = "";
     }
-    setStatus("status-console", "open");
-  };
-  ws.onmessage = (ev) => {
-    const bytes = new Uint8Array(ev.data);
+  }, (bytes) => {
     state.term.write(bytes);
     state.consoleLog += decoder.decode(bytes, { stream: true }).replace(/\r/g, "");
     state.lastActivity = performance.now();
-  };
-  ws.onclose = () => {
-    setStatus("status-console", "closed");
-    if (state.consoleWs === ws) setTimeout(connectConsole, 1000);
-  };
-  state.consoleWs = ws;
+  });
 }
 
 // ---- the state WebSocket -------------------------------------------------------------------
 
 /** Send one request line on the state stream; false when it is not open. */
 function sendState(line) {
-  const ws = state.stateWs;
-  if (!ws || ws.readyState !== WebSocket.OPEN) return false;
-  ws.send(new TextEncoder().encode(line.replace(/\n?$/, "\n")));
-  return true;
+  return sendBytes("state", new TextEncoder().encode(line.replace(/\n?$/, "\n")));
 }
 
 /** Ask the kernel for the whole state (it also turns the events on). */
@@ -859,23 +869,13 @@ function feedStateText(text) {
   lines.forEach(handleLine);
 }
 
-/** Connect the state WebSocket; on open ask for a snapshot; reconnect on close. */
+/** Connect the state stream; on each (re)connection ask for a snapshot. */
 function connectState() {
-  const ws = new WebSocket(wsUrl(state.config.state), ["binary"]);
-  ws.binaryType = "arraybuffer";
   const decoder = new TextDecoder();
-  setStatus("status-state", "connecting");
-  ws.onopen = () => {
+  openSocket("state", () => {
     partial = [];
-    setStatus("status-state", "open");
     requestSnapshot();
-  };
-  ws.onmessage = (ev) => feedStateText(decoder.decode(new Uint8Array(ev.data), { stream: true }));
-  ws.onclose = () => {
-    setStatus("status-state", "closed");
-    if (state.stateWs === ws) setTimeout(connectState, 1000);
-  };
-  state.stateWs = ws;
+  }, (bytes) => feedStateText(decoder.decode(bytes, { stream: true })));
 }
 
 /** Load /config.json (the WebSocket paths), retrying while the server is not there. */
@@ -1012,7 +1012,8 @@ window.pimm = {
   get stale() { return state.stale; },
   get resyncs() { return state.resyncs; },
   get connected() {
-    return { console: state.consoleWs?.readyState === WebSocket.OPEN, state: state.stateWs?.readyState === WebSocket.OPEN };
+    const open = (name) => state.sockets[name]?.readyState === WebSocket.OPEN;
+    return { console: open("console"), state: open("state") };
   },
   typeLine,
   send: (text) => sendConsole(new TextEncoder().encode(text)),

@@ -77,7 +77,6 @@ static void snapshot(const char *why, unsigned long lost)
 static void flush(unsigned long step)
 {
 	unsigned long lost = mm_stream_flush_events();
-	struct json_out j;
 	char cmd[32];
 
 	if (lost) {
@@ -88,14 +87,7 @@ static void flush(unsigned long step)
 	}
 	mm_stream_emit_pcp_changes();
 	snprintf(cmd, sizeof(cmd), "step %lu", step);
-	mm_stream_record(&j);
-	json_obj_open(&j, NULL);
-	json_str(&j, "t", "flush");
-	json_uint(&j, "seq", mm_stream_seq());
-	json_str(&j, "cmd", cmd);
-	json_bool(&j, "running", false);
-	json_obj_close(&j);
-	json_end_line(&j);
+	mm_stream_emit_flush(cmd, false);
 }
 
 static const gfp_t gfps[] = {

@@ -6,109 +6,15 @@ own views (`buddyinfo`, `memblock`, `walk`, `cma`), never typed in; every record
 against the schema (tools/explorer/schema.py) and the events are replayed on the snapshot
 (schema.Model): after each command the model must equal a fresh snapshot.
 """
-import json
 import os
 import re
-import socket
 import sys
-import threading
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "system"))
-sys.path.insert(0, os.path.join(HERE, "..", "..", "explorer"))
+sys.path.insert(0, HERE)
 from systest import boot, buddyinfo, case, elf_symbols, memblock_regions, run  # noqa: E402
-from schema import Model, check_record  # noqa: E402
-
-
-class Stream:
-    """The state stream's host end on a unix socket: send requests, read checked records.
-
-    A thread reads the socket all the time, as the explorer's page does: QEMU writes the mini
-    UART's bytes one by one and blocks (the whole machine with it) when the socket's queue
-    is full, so a host end that stops reading would freeze the guest."""
-
-    def __init__(self, path):
-        self.sock = socket.socket(socket.AF_UNIX)
-        end = time.monotonic() + 10
-        while True:
-            try:
-                self.sock.connect(path)
-                break
-            except OSError:
-                if time.monotonic() > end:
-                    raise
-                time.sleep(0.05)
-        self.lines, self.closed = [], False
-        self.cond = threading.Condition()
-        self.records = []
-        self.model = Model()
-        self.diff = None
-        threading.Thread(target=self._reader, daemon=True).start()
-
-    def _reader(self):
-        buf = b""
-        while True:
-            try:
-                data = self.sock.recv(1 << 16)
-            except OSError:
-                data = b""
-            with self.cond:
-                if not data:
-                    self.closed = True
-                    self.cond.notify_all()
-                    return
-                buf += data
-                *lines, buf = buf.split(b"\n")
-                self.lines.extend(lines)
-                self.cond.notify_all()
-
-    def send(self, line):
-        self.sock.sendall(line.encode() + b"\n")
-
-    def read_until(self, pred, timeout=20):
-        """Records up to and including the first that pred accepts (each checked, applied)."""
-        end, out = time.monotonic() + timeout, []
-        while True:
-            with self.cond:
-                while not self.lines:
-                    assert not self.closed, "the stream's socket closed"
-                    left = end - time.monotonic()
-                    if left <= 0:
-                        raise AssertionError(f"no awaited record within {timeout} s; "
-                                             f"last: {out[-3:]}")
-                    self.cond.wait(left)
-                line = self.lines.pop(0)
-            rec = json.loads(line)
-            problems = check_record(rec)
-            assert not problems, f"{problems}: {line[:300]!r}"
-            self.records.append(rec)
-            if rec["t"] == "snapshot" and self.model.snapshot is not None:
-                self.diff = self.model.differences(rec)  # the model just before it
-            self.model.apply(rec)
-            out.append(rec)
-            if pred(rec):
-                return out
-
-    def snapshot(self):
-        """A fresh snapshot (the model restarts from it)."""
-        self.send("snapshot")
-        return self.read_until(lambda r: r["t"] == "snapshot")[-1]
-
-    def after(self, m, line, timeout=20):
-        """Run line on the console; the records of its batch up to its final "flush"."""
-        out = m.cmd(line, timeout=timeout)
-        recs = self.read_until(lambda r: r["t"] == "flush" and r["cmd"] == line and
-                               not r["running"], timeout)
-        return out, recs
-
-    def assert_model_fresh(self, what):
-        """The replayed model equals a fresh snapshot's zones and pagesets."""
-        self.send("snapshot")
-        snap = self.read_until(lambda r: r["t"] == "snapshot")[-1]
-        assert not self.diff, \
-            f"after {what}: the replayed events differ from a fresh snapshot: {self.diff}"
-        return snap
+from statestream import Stream, state_chardev  # noqa: E402
 
 
 def machine(name):
@@ -116,8 +22,7 @@ def machine(name):
     path = os.path.join("/tmp", f"pimm-state-{os.getpid()}-{name}.sock")
     if os.path.exists(path):
         os.unlink(path)
-    m = boot(extra=("-chardev", f"socket,id=state,path={path},server=on,wait=off",
-                    "-serial", "chardev:state"))
+    m = boot(extra=state_chardev(path))
     s = Stream(path)
     os.unlink(path)  # connected: the name is no longer needed
     return m, s
