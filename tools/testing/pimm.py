@@ -75,8 +75,9 @@ def build_lock(bdir):
         os.close(fd)  # closing the last descriptor releases the flock
 
 
-def _configure_and_build(bdir, options):
-    """meson setup (out of tree, in bdir) if bdir is not configured yet, then ninja. Lock held."""
+def _configure_and_build(bdir, options, targets=()):
+    """meson setup (out of tree, in bdir) if bdir is not configured yet, then ninja for
+    BOOT_FILES and targets. Lock held."""
     if not os.path.exists(os.path.join(bdir, "build.ninja")):
         for name in os.listdir(bdir):  # what a setup that failed half-way left: start again
             if name != LOCK_NAME:
@@ -87,7 +88,7 @@ def _configure_and_build(bdir, options):
         r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode:
             raise RuntimeError("meson setup failed:\n" + r.stdout)
-    r = subprocess.run(["ninja", "-C", bdir] + list(BOOT_FILES),
+    r = subprocess.run(["ninja", "-C", bdir] + list(BOOT_FILES) + list(targets),
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if r.returncode:
         r = subprocess.run(["ninja", "-C", bdir], stdout=subprocess.PIPE,
@@ -96,15 +97,16 @@ def _configure_and_build(bdir, options):
             raise RuntimeError("build failed:\n" + r.stdout[-4000:])
 
 
-def ensure_built(options=(), quiet=True, snapshot=None, bdir=None):
+def ensure_built(options=(), quiet=True, snapshot=None, bdir=None, targets=()):
     """meson setup (if needed) and ninja, under the directory's build_lock; returns the build
     dir (build_dir_for(options) unless bdir is given). snapshot: a directory to copy
     BOOT_FILES into before the lock is released, so that what is booted from there is exactly
-    what this build made, whatever runs later in the build dir. Raises RuntimeError on failure."""
+    what this build made, whatever runs later in the build dir. targets: more ninja targets
+    than BOOT_FILES (e.g. "dts/rpi2b.dtb"). Raises RuntimeError on failure."""
     del quiet  # the build's output is only shown when it fails
     bdir = os.path.abspath(bdir or build_dir_for(options))
     with build_lock(bdir):
-        _configure_and_build(bdir, options)
+        _configure_and_build(bdir, options, targets)
         if snapshot:
             for rel in BOOT_FILES:
                 dst = os.path.join(snapshot, rel)
